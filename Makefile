@@ -1,0 +1,53 @@
+# DeepStack: two commands from a fresh Debian 12 machine.
+#   make demo   installs what is missing, builds, runs examples/flagship.ds
+#   make test   installs what is missing, builds, runs every test
+BUILD ?= build
+JOBS ?= $(shell nproc)
+DEEPSTACK = $(BUILD)/bin/deepstack
+
+.PHONY: all deps configure build demo test test-asan fuzz bench clean
+
+all: build
+
+deps:
+	@./tools/install-deps.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	$(DEEPSTACK) emit examples/flagship.ds --emit=ir
+
+# Unit tests first (quick), then lit, whose summary ends the output.
+test: build
+	$(BUILD)/bin/deepstack-unittests --gtest_brief=1
+	python3 /usr/lib/llvm-14/build/utils/lit/lit.py -sv $(BUILD)/test
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DDEEPSTACK_SANITIZE=ON -DDEEPSTACK_BENCH=OFF
+	cmake --build build-asan -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:detect_container_overflow=0 \
+	  build-asan/bin/deepstack-unittests --gtest_brief=1
+	ASAN_OPTIONS=detect_leaks=1:detect_container_overflow=0 \
+	  python3 /usr/lib/llvm-14/build/utils/lit/lit.py -sv build-asan/test
+
+# libFuzzer over the front end; FUZZ_SECONDS per target (default 120).
+FUZZ_SECONDS ?= 120
+fuzz: deps
+	CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEEPSTACK_FUZZ=ON -DDEEPSTACK_BENCH=OFF
+	cmake --build build-fuzz -j $(JOBS) --target deepstack-fuzz-frontend
+	./tools/run-fuzzer.sh build-fuzz/bin/deepstack-fuzz-frontend $(FUZZ_SECONDS)
+
+bench: build
+	$(BUILD)/bin/deepstack-bench
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz

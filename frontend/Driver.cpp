@@ -1,0 +1,28 @@
+//===- Driver.cpp - One compilation from a path to IR ---------------------===//
+#include "frontend/Driver.h"
+
+#include "frontend/IRGen.h"
+
+using namespace ds;
+
+Compilation::Compilation(FrontendOptions o, llvm::raw_ostream &errs)
+    : opts(std::move(o)), diagEngine(sm, errs) {
+  diagEngine.setShowKind(opts.showDiagKind);
+  diagEngine.setErrorLimit(opts.errorLimit);
+  semaPtr = std::make_unique<Sema>(diagEngine, opts.includeDirs);
+}
+
+Compilation::~Compilation() = default;
+
+bool Compilation::run(llvm::StringRef path, bool parseOnly) {
+  if (!semaPtr->loadMainFile(path))
+    return false;
+  if (parseOnly)
+    return true;
+  for (const std::string &s : opts.settings)
+    semaPtr->addSetting(s);
+  if (!semaPtr->check())
+    return false;
+  ir = generateIR(*semaPtr);
+  return true;
+}

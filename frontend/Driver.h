@@ -1,0 +1,52 @@
+//===- Driver.h - One compilation from a path to IR -------------*- C++ -*-===//
+//
+// Owns the SourceMgr, diagnostics, Sema and IR of one run, so the command
+// line tool, the fuzzer and the benchmarks drive the front end the same way.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DEEPSTACK_FRONTEND_DRIVER_H
+#define DEEPSTACK_FRONTEND_DRIVER_H
+
+#include "frontend/Diagnostics.h"
+#include "frontend/Sema.h"
+#include "ir/IR.h"
+#include "llvm/Support/SourceMgr.h"
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ds {
+
+struct FrontendOptions {
+  std::vector<std::string> includeDirs;
+  std::vector<std::string> settings; ///< `decl.field=value`
+  bool showDiagKind = false;
+  unsigned errorLimit = 50;
+};
+
+class Compilation {
+public:
+  explicit Compilation(FrontendOptions opts,
+                       llvm::raw_ostream &errs = llvm::errs());
+  ~Compilation();
+
+  /// Parses \p path and its imports (stops there if \p parseOnly), checks
+  /// and lowers to IR. False after any error, all of them reported.
+  bool run(llvm::StringRef path, bool parseOnly = false);
+
+  Sema &sema() { return *semaPtr; }
+  const Module *module() const { return ir.get(); }
+  llvm::SourceMgr &sourceMgr() { return sm; }
+  DiagEngine &diags() { return diagEngine; }
+
+private:
+  FrontendOptions opts;
+  llvm::SourceMgr sm;
+  DiagEngine diagEngine;
+  std::unique_ptr<Sema> semaPtr;
+  std::unique_ptr<Module> ir;
+};
+
+} // namespace ds
+
+#endif

@@ -1,0 +1,145 @@
+//===- Sema.h - Loading, name resolution and checking -----------*- C++ -*-===//
+//
+// Sema loads the main file and its imports, registers declarations, resolves
+// `: base` chains and references, applies --set overrides, evaluates every
+// field (defaults included) against the schema and checks sweeps. IRGen then
+// reads the checked values.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DEEPSTACK_FRONTEND_SEMA_H
+#define DEEPSTACK_FRONTEND_SEMA_H
+
+#include "frontend/AST.h"
+#include "frontend/Diagnostics.h"
+#include "ir/IR.h"
+#include "ir/Schema.h"
+#include "ir/Value.h"
+#include "llvm/ADT/Optional.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ds {
+
+/// Where a field's value is written.
+struct Binding {
+  const ast::Expr *expr = nullptr;
+  llvm::SMRange range;  ///< the field name as written
+  std::string prefix;   ///< enclosing block path with a trailing '.', or ""
+};
+
+/// A declaration (or a network level) as Sema sees it.
+struct DeclInfo {
+  DeclKind kind = DeclKind::Memory;
+  std::string name;
+  const ast::Decl *ast = nullptr; ///< null for levels
+  llvm::SMRange nameRange;
+  DeclInfo *base = nullptr;
+  DeclInfo *parent = nullptr; ///< a level's network
+  bool inMainFile = false;
+
+  llvm::StringMap<Binding> own;    ///< written in this declaration
+  llvm::StringMap<Binding> set;    ///< from --set on the command line
+  llvm::StringMap<Binding> merged; ///< base's, then own, then --set
+  /// Network levels: own in source order, then merged with the base's.
+  std::vector<std::unique_ptr<DeclInfo>> ownLevels;
+  std::vector<std::unique_ptr<DeclInfo>> inheritedLevels;
+  std::vector<DeclInfo *> levels;
+
+  llvm::StringMap<Value> values;
+  llvm::StringSet<> inProgress;
+  llvm::StringSet<> failed;
+  llvm::StringSet<> defaulted; ///< fields that took their schema default
+  bool merging = false, mergedDone = false;
+};
+
+/// A sweep after checking: targets resolved, expressions in IR form.
+struct CheckedSweep {
+  DeclInfo *decl = nullptr;
+  std::string design;
+  std::vector<SweepAxis> axes;
+  std::vector<ExprPtr> constraints;
+  ExprPtr objective;
+  bool maximize = true;
+  int64_t topN = 10;
+  std::vector<ExprPtr> pareto;
+};
+
+class Sema {
+public:
+  Sema(DiagEngine &diags, std::vector<std::string> includeDirs);
+  ~Sema();
+
+  /// Loads \p path and everything it imports; false after errors.
+  bool loadMainFile(llvm::StringRef path);
+  /// Adds `decl.field=value` from the command line (applied by check()).
+  void addSetting(llvm::StringRef text);
+  /// Resolves and checks everything loaded; false after errors.
+  bool check();
+
+  const std::vector<std::unique_ptr<ast::File>> &files() const {
+    return loadedFiles;
+  }
+  const ast::File *mainFile() const { return main; }
+  /// Declarations in load order (imports before the files importing them).
+  const std::vector<DeclInfo *> &decls() const { return declOrder; }
+  DeclInfo *findDecl(llvm::StringRef name) const;
+  DiagEngine &diagnostics() { return diags; }
+  const std::vector<CheckedSweep> &sweeps() const { return checkedSweeps; }
+
+  /// The value of a checked field; None if it failed (already reported).
+  llvm::Optional<Value> fieldValue(DeclInfo &d, llvm::StringRef path,
+                                   llvm::SMRange use);
+  /// Resolves `a.b.c` from inside \p d (block \p prefix) or globally.
+  llvm::Optional<Value> resolvePath(DeclInfo *d, llvm::StringRef prefix,
+                                    const ast::Expr &path);
+  /// Resolves a path to the declaration and field it names (sweep axes).
+  bool resolveLValue(const ast::Expr &path, DeclInfo *&decl,
+                     std::string &field, bool report = true);
+  std::vector<std::string> namesNear(DeclInfo *d) const;
+
+  /// A schema expression (default or check) parsed once per process.
+  const ast::Expr *schemaExpr(llvm::StringRef text);
+
+private:
+  bool loadFile(llvm::StringRef path, llvm::SMLoc importLoc);
+  std::string findImport(llvm::StringRef spec, llvm::StringRef fromFile);
+  void registerDecls(ast::File &file, bool isMain);
+  void resolveBases();
+  void collectBindings(DeclInfo &d);
+  void collectBody(DeclInfo &d, const ast::Body &body,
+                   const std::string &prefix);
+  void bindField(DeclInfo &d, llvm::StringMap<Binding> &into,
+                 const std::vector<std::string> &path,
+                 const std::vector<llvm::SMRange> &ranges,
+                 const std::string &prefix, const ast::Expr *value,
+                 bool overrideOk);
+  void addLevel(DeclInfo &net, const ast::Item &item);
+  void applySettings();
+  void merge(DeclInfo &d);
+  void checkDecl(DeclInfo &d);
+  void checkConstraints(DeclInfo &d);
+  void checkSweep(DeclInfo &d);
+  llvm::Optional<Value> coerce(DeclInfo &d, const FieldSchema &f, Value v,
+                               const Binding *b);
+
+  DiagEngine &diags;
+  std::vector<std::string> includeDirs;
+  std::vector<std::unique_ptr<ast::File>> loadedFiles;
+  ast::File *main = nullptr;
+  std::vector<std::string> loadedPaths;  ///< canonical paths already loaded
+  std::vector<std::string> importStack;  ///< files being loaded right now
+  std::vector<std::unique_ptr<DeclInfo>> declStore;
+  std::vector<DeclInfo *> declOrder;
+  llvm::StringMap<DeclInfo *> declsByName;
+  std::vector<std::unique_ptr<ast::Item>> settings;
+  llvm::StringMap<ast::ExprPtr> schemaExprs;
+  std::vector<CheckedSweep> checkedSweeps;
+  friend class SweepChecker;
+};
+
+} // namespace ds
+
+#endif

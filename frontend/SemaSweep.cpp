@@ -1,0 +1,325 @@
+//===- SemaSweep.cpp - Checking design spaces -----------------------------===//
+//
+// A sweep's axes name fields of declarations; their values may use earlier
+// axes. Every expression is checked by evaluating it with each axis bound to
+// its first value and each metric to a placeholder of the right dimension,
+// so units and names are verified before any search runs. The checked sweep
+// keeps its expressions symbolic (ir::Expr) for expansion by the search.
+//
+//===----------------------------------------------------------------------===//
+#include "frontend/Evaluator.h"
+#include "frontend/Sema.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+using namespace ds;
+
+namespace ds {
+class SweepChecker : public Scope {
+public:
+  SweepChecker(Sema &sema, DeclInfo &sweep) : sema(sema), diags(sema.diags) {
+    out.decl = &sweep;
+  }
+
+  CheckedSweep run();
+
+  llvm::Optional<Value> lookup(const ast::Expr &path) override;
+  std::vector<std::string> visibleNames() const override;
+
+private:
+  struct AxisState {
+    DeclInfo *decl;
+    std::string field;
+    Value first;
+    bool declared = false;
+  };
+
+  void checkAxis(const ast::Item &it, bool derived);
+  bool checkElement(DeclInfo &decl, const FieldSchema &f, const Value &v,
+                    const ast::Expr *at);
+  int findAxis(DeclInfo *decl, llvm::StringRef field) const;
+  ExprPtr toIR(const ast::Expr &e);
+  llvm::SMRange pathRange(const ast::Item &it) const {
+    return {it.pathRanges.front().Start, it.pathRanges.back().End};
+  }
+  ast::Expr pathExpr(const ast::Item &it) const {
+    ast::Expr p;
+    p.kind = ast::Expr::Path;
+    p.path = it.path;
+    p.pathRanges = it.pathRanges;
+    p.range = pathRange(it);
+    return p;
+  }
+
+  Sema &sema;
+  DiagEngine &diags;
+  CheckedSweep out;
+  std::vector<AxisState> axes;
+};
+} // namespace ds
+
+int SweepChecker::findAxis(DeclInfo *decl, llvm::StringRef field) const {
+  for (size_t i = 0; i < axes.size(); ++i)
+    if (axes[i].decl == decl && axes[i].field == field)
+      return int(i);
+  return -1;
+}
+
+std::vector<std::string> SweepChecker::visibleNames() const {
+  std::vector<std::string> names;
+  for (const MetricSchema &m : allMetrics())
+    names.push_back(m.name.str());
+  for (DeclInfo *d : sema.decls())
+    names.push_back(d->name);
+  return names;
+}
+
+llvm::Optional<Value> SweepChecker::lookup(const ast::Expr &e) {
+  std::string joined = llvm::join(e.path, ".");
+  if (const MetricSchema *m = findMetric(joined))
+    return Value::number(1.0, m->dim, false, e.range);
+  DeclInfo *decl = nullptr;
+  std::string field;
+  if (sema.resolveLValue(e, decl, field, /*report=*/false)) {
+    int axis = findAxis(decl, field);
+    if (axis >= 0) {
+      if (!axes[axis].declared) {
+        diags.report(e.range, DiagKind::AxisUsedBeforeDeclared, joined);
+        return llvm::None;
+      }
+      Value v = axes[axis].first;
+      v.range = e.range;
+      return v;
+    }
+    return sema.fieldValue(*decl, field, e.range);
+  }
+  if (e.path.size() == 1)
+    return Value::name(e.path[0], e.range);
+  if (sema.findDecl(e.path[0]))
+    return sema.resolvePath(nullptr, "", e); // reports the precise problem
+  diags.report(e.range, DiagKind::UnknownMetric, joined);
+  diags.suggest(e.range, closestName(joined, visibleNames()));
+  return llvm::None;
+}
+
+bool SweepChecker::checkElement(DeclInfo &decl, const FieldSchema &f,
+                                const Value &v, const ast::Expr *at) {
+  Binding b;
+  b.expr = at;
+  b.range = at->range;
+  return sema.coerce(decl, f, v, &b).hasValue();
+}
+
+void SweepChecker::checkAxis(const ast::Item &it, bool derived) {
+  ast::Expr target = pathExpr(it);
+  DeclInfo *decl = nullptr;
+  std::string field;
+  if (!sema.resolveLValue(target, decl, field))
+    return;
+  const FieldSchema &f = *kindSchema(decl->kind).findField(field);
+  std::string name = llvm::join(it.path, ".");
+  if (f.type == FieldType::Topo) {
+    diags.report(target.range, DiagKind::TopologyAxis, name);
+    return;
+  }
+  if (findAxis(decl, field) >= 0) {
+    diags.report(target.range, DiagKind::DuplicateAxis, name, out.decl->name);
+    return;
+  }
+  // Register before evaluating so a self-reference reads as "later axis".
+  axes.push_back({decl, field, Value(), false});
+  Evaluator ev(diags, *this);
+  auto v = ev.eval(*it.value);
+  if (!v)
+    return;
+
+  Value first;
+  if (derived) {
+    if (!checkElement(*decl, f, *v, it.value.get()))
+      return;
+    first = *v;
+  } else if (v->kind == Value::List) {
+    if (v->elems.empty()) {
+      diags.report(it.value->range, DiagKind::AxisNoValues, name);
+      return;
+    }
+    bool literal = it.value->kind == ast::Expr::List;
+    for (size_t i = 0; i < v->elems.size(); ++i) {
+      const ast::Expr *at = literal ? it.value->operands[i].get() : it.value.get();
+      if (!checkElement(*decl, f, v->elems[i], at))
+        return;
+    }
+    first = v->elems[0];
+  } else if (v->kind == Value::Range) {
+    if (f.type != FieldType::Int) {
+      diags.report(it.value->range, DiagKind::AxisNotAList, name,
+                   "a range (ranges step by 1 and need a whole-number field)");
+      return;
+    }
+    for (size_t i = 0; i < 2; ++i)
+      if (!checkElement(*decl, f, v->elems[i], it.value->operands[i].get()))
+        return;
+    if (v->elems[0].num > v->elems[1].num) {
+      diags.report(it.value->range, DiagKind::AxisNoValues, name);
+      return;
+    }
+    first = v->elems[0];
+  } else {
+    diags.report(it.value->range, DiagKind::AxisNotAList, name, v->describe());
+    return;
+  }
+  axes.back().first = first;
+  axes.back().declared = true;
+
+  SweepAxis axis;
+  axis.decl = decl->name;
+  axis.declKind = decl->kind;
+  axis.field = field;
+  axis.values = toIR(*it.value);
+  axis.derived = derived;
+  axis.loc = target.range.Start;
+  out.axes.push_back(std::move(axis));
+}
+
+ExprPtr SweepChecker::toIR(const ast::Expr &e) {
+  auto x = std::make_shared<Expr>();
+  x->loc = e.range.Start;
+  switch (e.kind) {
+  case ast::Expr::Number:
+  case ast::Expr::Quantity:
+  case ast::Expr::String: {
+    Evaluator ev(diags, *this);
+    x->kind = Expr::Const;
+    if (auto v = ev.eval(e))
+      x->constant = *v;
+    return x;
+  }
+  case ast::Expr::Path: {
+    std::string joined = llvm::join(e.path, ".");
+    DeclInfo *decl = nullptr;
+    std::string field;
+    if (findMetric(joined)) {
+      x->kind = Expr::Metric;
+      x->name = joined;
+    } else if (sema.resolveLValue(e, decl, field, false)) {
+      int axis = findAxis(decl, field);
+      x->kind = axis >= 0 ? Expr::Axis : Expr::Field;
+      x->axis = axis;
+      x->name = decl->name + "." + field;
+    } else {
+      x->kind = Expr::Const;
+      x->constant = Value::name(joined, e.range);
+    }
+    return x;
+  }
+  case ast::Expr::Call:
+    x->kind = Expr::Call;
+    break;
+  case ast::Expr::List:
+    x->kind = Expr::List;
+    break;
+  case ast::Expr::Range:
+    x->kind = Expr::Range;
+    break;
+  case ast::Expr::Unary:
+    x->kind = Expr::Unary;
+    break;
+  case ast::Expr::Binary:
+    x->kind = Expr::Binary;
+    break;
+  }
+  x->name = e.text;
+  for (const ast::ExprPtr &o : e.operands)
+    x->operands.push_back(toIR(*o));
+  return x;
+}
+
+CheckedSweep SweepChecker::run() {
+  DeclInfo &d = *out.decl;
+  const ast::Decl &a = *d.ast;
+  if (!a.target.empty()) {
+    DeclInfo *t = sema.findDecl(a.target);
+    if (!t) {
+      diags.report(a.targetRange, DiagKind::UnknownDecl, "design", a.target);
+      std::vector<std::string> designs;
+      for (DeclInfo *o : sema.decls())
+        if (o->kind == DeclKind::Design)
+          designs.push_back(o->name);
+      diags.suggest(a.targetRange, closestName(a.target, designs));
+    } else if (t->kind != DeclKind::Design) {
+      diags.report(a.targetRange, DiagKind::SweepTargetNotDesign, d.name,
+                   a.target, kindKeyword(t->kind));
+    } else {
+      out.design = t->name;
+    }
+  }
+  bool sawObjective = false;
+  for (const ast::Item &it : a.body) {
+    if (diags.stopped())
+      break;
+    Evaluator ev(diags, *this);
+    switch (it.kind) {
+    case ast::Item::Axis:
+      checkAxis(it, false);
+      break;
+    case ast::Item::Assign:
+      if (it.hasBody)
+        diags.report(it.range, DiagKind::ItemNotAllowed, "a block", "sweep");
+      else
+        checkAxis(it, true);
+      break;
+    case ast::Item::Require: {
+      auto v = ev.eval(*it.value);
+      if (v && v->kind != Value::Bool)
+        diags.report(it.value->range, DiagKind::ExpectedCondition,
+                     v->describe());
+      else if (v)
+        out.constraints.push_back(toIR(*it.value));
+      break;
+    }
+    case ast::Item::Objective: {
+      if (sawObjective) {
+        diags.report(it.range, DiagKind::DuplicateObjective, d.name);
+        break;
+      }
+      sawObjective = true;
+      if (ev.evalNumber(*it.value)) {
+        out.objective = toIR(*it.value);
+        out.maximize = it.maximize;
+      }
+      break;
+    }
+    case ast::Item::ReportTop: {
+      auto v = ev.evalNumber(*it.value);
+      if (!v)
+        break;
+      if (!v->dim.isNone() || !v->isInt || v->num < 1 || v->num > 1e6)
+        diags.report(it.value->range, DiagKind::OutOfRange, "report top",
+                     "a whole number from 1 to 1000000", v->str());
+      else
+        out.topN = int64_t(v->num);
+      break;
+    }
+    case ast::Item::Pareto: {
+      if (it.metrics.size() < 2)
+        diags.report(it.range, DiagKind::ParetoNeedsTwo);
+      for (const ast::ExprPtr &m : it.metrics)
+        if (ev.evalNumber(*m))
+          out.pareto.push_back(toIR(*m));
+      break;
+    }
+    case ast::Item::Block:
+      diags.report(it.range, DiagKind::ItemNotAllowed, "a block", "sweep");
+      break;
+    case ast::Item::Level:
+      diags.report(it.range, DiagKind::ItemNotAllowed, "level", "sweep");
+      break;
+    }
+  }
+  return out;
+}
+
+void Sema::checkSweep(DeclInfo &d) {
+  SweepChecker checker(*this, d);
+  checkedSweeps.push_back(checker.run());
+}

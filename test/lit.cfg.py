@@ -1,0 +1,22 @@
+# lit configuration for DeepStack: every .ds / .test file under test/ runs
+# its RUN lines with %deepstack bound to the built driver.
+import os
+import lit.formats
+
+config.name = "DeepStack"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".ds", ".test"]
+config.excludes = ["Inputs", "unit", "fuzz", "CMakeLists.txt"]
+config.test_source_root = os.path.dirname(__file__)
+
+config.substitutions.append(("%deepstack", os.path.join(config.deepstack_bin, "deepstack")))
+config.substitutions.append(("%lib", os.path.join(config.source_root, "lib")))
+config.substitutions.append(("%examples", os.path.join(config.source_root, "examples")))
+config.substitutions.append(("%srcroot", config.source_root))
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, config.deepstack_bin, config.environment.get("PATH", os.environ.get("PATH", ""))])
+# Diagnostics must not depend on the terminal.
+config.environment["TERM"] = "dumb"
+for var in ["ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"]:
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
