@@ -87,7 +87,8 @@ ast::Item ASTBuilder::buildItem(P::ItemContext *ctx) {
     it.kind = ast::Item::Level;
     it.name = text(c->name);
     it.pathRanges.push_back(range(c->name));
-    it.value = buildExpr(c->expr());
+    if (c->expr())
+      it.value = buildExpr(c->expr());
     if (c->block()) {
       it.hasBody = true;
       buildBlock(c->block(), it.body);
@@ -217,10 +218,10 @@ ast::ExprPtr ASTBuilder::buildNumber(antlr4::Token *tok, bool withUnit) {
       hadError = true;
     }
   }
-  if (withUnit) {
-    size_t u = i;
-    while (u < all.size() && (all[u] == ' ' || all[u] == '\t'))
-      ++u;
+  size_t u = i;
+  while (u < all.size() && (all[u] == ' ' || all[u] == '\t'))
+    ++u;
+  if (withUnit && u < all.size()) {
     e->kind = ast::Expr::Quantity;
     e->unit = all.substr(u);
     const char *start = e->range.Start.getPointer();

@@ -81,7 +81,9 @@ private:
         os << llvm::join(it.path, ".");
         break;
       case Item::Level:
-        os << "level " << it.name << " = " << exprToString(*it.value);
+        os << "level " << it.name;
+        if (it.value)
+          os << " = " << exprToString(*it.value);
         break;
       case Item::Axis:
         os << llvm::join(it.path, ".") << " in " << exprToString(*it.value);

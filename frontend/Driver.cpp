@@ -15,7 +15,16 @@ Compilation::Compilation(FrontendOptions o, llvm::raw_ostream &errs)
 Compilation::~Compilation() = default;
 
 bool Compilation::run(llvm::StringRef path, bool parseOnly) {
-  if (!semaPtr->loadMainFile(path))
+  return finish(semaPtr->loadMainFile(path), parseOnly);
+}
+
+bool Compilation::runBuffer(llvm::StringRef text, llvm::StringRef name,
+                            bool parseOnly) {
+  return finish(semaPtr->loadMainBuffer(text, name), parseOnly);
+}
+
+bool Compilation::finish(bool loaded, bool parseOnly) {
+  if (!loaded)
     return false;
   if (parseOnly)
     return true;

@@ -33,6 +33,9 @@ public:
   /// Parses \p path and its imports (stops there if \p parseOnly), checks
   /// and lowers to IR. False after any error, all of them reported.
   bool run(llvm::StringRef path, bool parseOnly = false);
+  /// The same for in-memory text named \p name.
+  bool runBuffer(llvm::StringRef text, llvm::StringRef name,
+                 bool parseOnly = false);
 
   Sema &sema() { return *semaPtr; }
   const Module *module() const { return ir.get(); }
@@ -40,6 +43,8 @@ public:
   DiagEngine &diags() { return diagEngine; }
 
 private:
+  bool finish(bool loaded, bool parseOnly);
+
   FrontendOptions opts;
   llvm::SourceMgr sm;
   DiagEngine diagEngine;

@@ -59,7 +59,7 @@ private:
     replace("mismatched input", "unexpected");
     replace("extraneous input", "unexpected");
     replace("no viable alternative at input", "cannot parse");
-    replace("expecting", "expected");
+    replace(" expecting ", ", expected ");
     replace("missing", "expected");
     replace("QUANTITY", "number with unit");
     replace("NUMBER", "number");
@@ -106,14 +106,29 @@ struct ParseSession {
             llvm::SMLoc::getFromPointer(buffer.data() + t->getStopIndex() + 1)};
   }
 
-  static bool isOperator(llvm::StringRef t) {
-    static const char *const ops[] = {"+",  "-",  "*",  "/",  "%",  "<",
-                                      "<=", ">",  ">=", "==", "!=", "&&",
-                                      "||", "!",  ".."};
-    for (const char *op : ops)
-      if (t == op)
-        return true;
-    return false;
+  /// What a token type means to the pre-scan, from the literal names of
+  /// the vocabulary (computed once per session, not per token).
+  enum class TokenClass : uint8_t { Other, Open, Close, Operator, Semicolon };
+  std::vector<TokenClass> classifyTokenTypes() {
+    const antlr4::dfa::Vocabulary &vocab = lexer.getVocabulary();
+    std::vector<TokenClass> classes(vocab.getMaxTokenType() + 1,
+                                    TokenClass::Other);
+    static const char *const ops[] = {"'+'",  "'-'",  "'*'", "'/'",  "'%'",
+                                      "'<'",  "'<='", "'>'", "'>='", "'=='",
+                                      "'!='", "'&&'", "'||'", "'!'", "'..'"};
+    for (size_t t = 0; t < classes.size(); ++t) {
+      std::string lit = vocab.getLiteralName(t);
+      if (lit == "'('" || lit == "'{'")
+        classes[t] = TokenClass::Open;
+      else if (lit == "')'" || lit == "'}'")
+        classes[t] = TokenClass::Close;
+      else if (lit == "';'")
+        classes[t] = TokenClass::Semicolon;
+      for (const char *op : ops)
+        if (lit == op)
+          classes[t] = TokenClass::Operator;
+    }
+    return classes;
   }
 
   /// Lexical checks and limits, before the recursive parser runs.
@@ -126,6 +141,7 @@ struct ParseSession {
     }
     unsigned depth = 0, operators = 0;
     bool ok = true;
+    std::vector<TokenClass> classes = classifyTokenTypes();
     for (antlr4::Token *t : tokens.getTokens()) {
       if (diags.stopped())
         return false;
@@ -159,24 +175,30 @@ struct ParseSession {
                      ParseLimits::maxIdentifier);
         ok = false;
       }
-      std::string text = t->getText();
-      if (text == ";") {
+      switch (type < classes.size() ? classes[type] : TokenClass::Other) {
+      case TokenClass::Semicolon:
         operators = 0;
-      } else if (isOperator(text)) {
+        break;
+      case TokenClass::Operator:
         if (++operators > ParseLimits::maxOperators) {
           diags.report(rangeOf(t), DiagKind::ExpressionTooLong,
                        ParseLimits::maxOperators);
           return false;
         }
-      }
-      if (text == "(" || text == "{") {
+        break;
+      case TokenClass::Open:
         if (++depth > ParseLimits::maxNesting) {
           diags.report(rangeOf(t), DiagKind::NestingTooDeep,
                        ParseLimits::maxNesting);
           return false;
         }
-      } else if ((text == ")" || text == "}") && depth > 0) {
-        --depth;
+        break;
+      case TokenClass::Close:
+        if (depth > 0)
+          --depth;
+        break;
+      case TokenClass::Other:
+        break;
       }
     }
     return ok;

@@ -18,11 +18,11 @@ namespace ds {
 /// Limits that keep hostile input from exhausting time or stack.
 struct ParseLimits {
   static constexpr unsigned maxNesting = 256;
-  static constexpr size_t maxTokens = 20'000'000;
+  static constexpr size_t maxTokens = 4'000'000;
   static constexpr size_t maxIdentifier = 256;
   /// Operators in one statement; bounds the depth of left-deep chains.
   static constexpr unsigned maxOperators = 10000;
-  static constexpr size_t maxFileBytes = 64u << 20;
+  static constexpr size_t maxFileBytes = 16u << 20;
 };
 
 /// Parses a whole file; null after any error (already reported).

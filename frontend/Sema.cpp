@@ -77,7 +77,28 @@ bool Sema::loadFile(llvm::StringRef path, llvm::SMLoc importLoc) {
   unsigned id = diags.sourceMgr().AddNewSourceBuffer(std::move(*buf), importLoc);
   loadedPaths.push_back(canonical);
   importStack.push_back(canonical);
+  bool ok = loadParsedBuffer(id, path);
+  importStack.pop_back();
+  return ok;
+}
 
+bool Sema::loadMainBuffer(llvm::StringRef text, llvm::StringRef name) {
+  if (text.size() > ParseLimits::maxFileBytes) {
+    diags.report(llvm::SMLoc(), DiagKind::FileTooLarge, name, text.size(),
+                 ParseLimits::maxFileBytes);
+    return false;
+  }
+  unsigned id = diags.sourceMgr().AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(text, name), llvm::SMLoc());
+  importStack.push_back(name.str());
+  bool ok = loadParsedBuffer(id, name);
+  importStack.pop_back();
+  return ok && !diags.hadError();
+}
+
+/// Parses buffer \p id (already on the import stack), then its imports,
+/// then registers its declarations.
+bool Sema::loadParsedBuffer(unsigned id, llvm::StringRef path) {
   std::unique_ptr<ast::File> file = parseFile(id, diags);
   bool ok = file != nullptr;
   if (file) {
@@ -110,7 +131,6 @@ bool Sema::loadFile(llvm::StringRef path, llvm::SMLoc importLoc) {
       main = file.get();
     loadedFiles.push_back(std::move(file));
   }
-  importStack.pop_back();
   return ok;
 }
 

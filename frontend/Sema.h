@@ -74,6 +74,9 @@ public:
 
   /// Loads \p path and everything it imports; false after errors.
   bool loadMainFile(llvm::StringRef path);
+  /// Loads in-memory text as the main file (fuzzers, tests); imports are
+  /// searched relative to \p name's directory.
+  bool loadMainBuffer(llvm::StringRef text, llvm::StringRef name);
   /// Adds `decl.field=value` from the command line (applied by check()).
   void addSetting(llvm::StringRef text);
   /// Resolves and checks everything loaded; false after errors.
@@ -105,6 +108,7 @@ public:
 
 private:
   bool loadFile(llvm::StringRef path, llvm::SMLoc importLoc);
+  bool loadParsedBuffer(unsigned id, llvm::StringRef path);
   std::string findImport(llvm::StringRef spec, llvm::StringRef fromFile);
   void registerDecls(ast::File &file, bool isMain);
   void resolveBases();

@@ -154,10 +154,12 @@ void Sema::addLevel(DeclInfo &net, const ast::Item &item) {
   level->nameRange = item.pathRanges[0];
   level->parent = &net;
   level->inMainFile = net.inMainFile;
-  Binding topo;
-  topo.expr = item.value.get();
-  topo.range = item.pathRanges[0];
-  level->own["topology"] = topo;
+  if (item.value) {
+    Binding topo;
+    topo.expr = item.value.get();
+    topo.range = item.pathRanges[0];
+    level->own["topology"] = topo;
+  }
   if (item.hasBody)
     collectBody(*level, item.body, "");
   net.ownLevels.push_back(std::move(level));

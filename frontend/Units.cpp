@@ -7,6 +7,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringExtras.h"
+#include <cctype>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -174,6 +175,18 @@ std::string withPrefix(double v, llvm::ArrayRef<Prefix> prefixes) {
       pick = &p;
   return ds::formatNumber(v / pick->scale) + " " + pick->unit;
 }
+size_t significantDigits(llvm::StringRef s) {
+  s = s.take_until([](char c) { return c == ' '; });
+  std::string digits;
+  for (char c : s)
+    if (std::isdigit((unsigned char)c))
+      digits += c;
+  llvm::StringRef d(digits);
+  d = d.ltrim('0');
+  if (s.contains('.'))
+    return d.size();
+  return d.rtrim('0').size();
+}
 } // namespace
 
 std::string ds::describeDim(const Dim &d) {
@@ -205,10 +218,10 @@ std::string ds::formatQuantity(double si, const Dim &d) {
                                  {1099511627776.0, "TiB"}};
     static const Prefix dec[] = {
         {1, "B"}, {1e3, "KB"}, {1e6, "MB"}, {1e9, "GB"}, {1e12, "TB"}};
-    double r = std::fabs(si);
-    bool binary = r >= 1024 && std::fmod(r, 1024.0) == 0;
-    return withPrefix(si, binary ? llvm::makeArrayRef(bin)
-                                 : llvm::makeArrayRef(dec));
+    // Print whichever form needs fewer digits: 4 GiB, not 4.29497 GB;
+    // 180 GB, not 167.638 GiB. Ties go to binary (1 KiB, 32 B).
+    std::string b = withPrefix(si, bin), d = withPrefix(si, dec);
+    return significantDigits(d) < significantDigits(b) ? d : b;
   }
   if (d == Dim::bandwidth())
     return withPrefix(si, {{1, "B/s"},

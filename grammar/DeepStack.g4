@@ -17,7 +17,7 @@ declaration : kind=IDENT name=IDENT (':' base=IDENT)? ('over' target=IDENT)? blo
 block       : '{' item* '}' ;
 
 item
-  : 'level' name=IDENT '=' expr block? ';'?          # levelItem
+  : 'level' name=IDENT ('=' expr)? block? ';'?        # levelItem
   | path '=' expr (block ';'? | ';')                  # assignItem
   | IDENT block ';'?                                  # blockItem
   | path 'in' expr ';'                                # axisItem
@@ -59,8 +59,9 @@ primary
 // a count while `900 GB/s` is a bandwidth. The unit may not contain spaces.
 // Logical operators are symbols (&&, ||, !) so that no word after a number
 // can be mistaken for a unit.
-QUANTITY    : NUM [ \t]* UNIT ;
+// NUMBER comes first so that `1e300` is a number, not 1 with unit `e300`.
 NUMBER      : NUM ;
+QUANTITY    : NUM [ \t]* UNIT ;
 fragment NUM  : [0-9]+ ('.' [0-9]+)? ([eE] [+-]? [0-9]+)? ;
 fragment UNIT : UWORD ('/' UWORD)? ;
 fragment UWORD : [a-zA-Z] [a-zA-Z0-9]* ;
