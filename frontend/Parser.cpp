@@ -148,24 +148,21 @@ struct ParseSession {
       size_t type = t->getType();
       if (type == antlr4::Token::EOF)
         break;
+      if (type == L::UNTERMINATED_STRING || type == L::UNTERMINATED_COMMENT) {
+        diags.report(rangeOf(t).Start, type == L::UNTERMINATED_STRING
+                                           ? DiagKind::UnterminatedString
+                                           : DiagKind::UnterminatedComment);
+        return false;
+      }
       if (type == L::UNKNOWN_CHAR) {
         ok = false;
         llvm::SMRange r = rangeOf(t);
         const char *p = r.Start.getPointer();
-        const char *end = buffer.end();
-        if (*p == '"')
-          diags.report(r, DiagKind::UnterminatedString);
-        else if (*p == '/' && p + 1 < end && p[1] == '*')
-          diags.report(r, DiagKind::UnterminatedComment);
-        else if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f)
+        if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f)
           diags.report(r, DiagKind::InvalidCharacter, std::string(1, *p));
         else
           diags.report(r, DiagKind::InvalidCharacter,
                        llvm::formatv("\\x{0:x-2}", (unsigned)(unsigned char)*p).str());
-        // One bad character tends to leave a trail (an unterminated string
-        // eats nothing, so every later quote is reported too): stop here.
-        if (*p == '"' || *p == '/')
-          return false;
         continue;
       }
       if (type == L::IDENT && t->getStopIndex() - t->getStartIndex() + 1 >

@@ -72,5 +72,9 @@ IDENT       : [a-zA-Z_] [a-zA-Z_0-9]* ;
 LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
 BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
 WS            : [ \t\r\n]+ -> skip ;
+// Unterminated strings and comments get their own tokens (a closed one is
+// longer and wins), so the pre-scan reports them by name.
+UNTERMINATED_STRING  : '"' (~["\\\r\n] | '\\' .)* ;
+UNTERMINATED_COMMENT : '/*' ;
 // Anything else becomes one token the parser rejects with a located error.
 UNKNOWN_CHAR  : . ;

@@ -12,6 +12,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/Optional.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace ds {
 
@@ -80,6 +81,9 @@ struct MetricSchema {
 };
 llvm::ArrayRef<MetricSchema> allMetrics();
 const MetricSchema *findMetric(llvm::StringRef name);
+
+/// Prints the field reference (docs/fields.md) from the tables.
+void printSchemaMarkdown(llvm::raw_ostream &os);
 
 } // namespace ds
 

@@ -21,6 +21,8 @@ cl::OptionCategory category("DeepStack options");
 
 cl::SubCommand checkCmd("check", "Check a .ds file and report every error");
 cl::SubCommand emitCmd("emit", "Print a stage of the compilation (--emit=ast|ir)");
+cl::SubCommand schemaCmd("schema",
+                         "Print the field reference (docs/fields.md) as Markdown");
 
 cl::opt<std::string> checkInput(cl::Positional, cl::desc("<file.ds>"),
                                 cl::Required, cl::sub(checkCmd));
@@ -80,6 +82,10 @@ int dispatch() {
     return runCheck();
   if (emitCmd)
     return runEmit();
+  if (schemaCmd) {
+    printSchemaMarkdown(llvm::outs());
+    return 0;
+  }
   llvm::WithColor::error(llvm::errs(), "deepstack")
       << "no command given; try 'deepstack --help'\n";
   return 1;
