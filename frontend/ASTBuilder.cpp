@@ -211,12 +211,12 @@ ast::ExprPtr ASTBuilder::buildNumber(antlr4::Token *tok, bool withUnit) {
   e->text = all.substr(0, i);
   e->isInteger = integer;
   e->number = std::strtod(e->text.c_str(), nullptr);
-  if (!std::isfinite(e->number) || (integer && e->text.size() > 18)) {
-    // Whole numbers beyond 18 digits cannot be held exactly in 64 bits.
-    if (!std::isfinite(e->number) || e->number > 9.0e18) {
-      diags.report(e->range, DiagKind::NumberOutOfRange, e->text);
-      hadError = true;
-    }
+  // Whole numbers are exact only up to 2^53 in a double; larger ones would
+  // be rounded silently, so they must be written with an exponent.
+  if (!std::isfinite(e->number) ||
+      (integer && e->number > 9007199254740992.0)) {
+    diags.report(e->range, DiagKind::NumberOutOfRange, e->text);
+    hadError = true;
   }
   size_t u = i;
   while (u < all.size() && (all[u] == ' ' || all[u] == '\t'))

@@ -18,8 +18,15 @@ std::string ds::ast::exprToString(const Expr &e) {
     return e.text + " " + e.unit;
   case Expr::Number:
     return e.text;
-  case Expr::String:
-    return "\"" + e.text + "\"";
+  case Expr::String: {
+    std::string out = "\"";
+    for (char c : e.text) {
+      if (c == '"' || c == '\\')
+        out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  }
   case Expr::Path:
     return llvm::join(e.path, ".");
   case Expr::Call:

@@ -27,11 +27,14 @@ void DiagEngine::emit(llvm::SMRange range, DiagKind kind,
   // Notes belong to the diagnostic before them: drop them with it.
   if (info.severity == Severity::Note && lastSuppressed)
     return;
-  if (info.severity == Severity::Error && errors >= errorLimit) {
+  if (info.severity == Severity::Error && errorLimit && errors >= errorLimit) {
     limitHit = true;
     lastSuppressed = true;
     ++errors;
-    llvm::WithColor::error(os, "deepstack") << diagInfo(DiagKind::TooManyErrors).format << "\n";
+    const DiagInfo &stop = diagInfo(DiagKind::TooManyErrors);
+    llvm::WithColor::error(os, "deepstack")
+        << stop.format << (showKind ? std::string(" [") + stop.name + "]" : "")
+        << "\n";
     return;
   }
   lastSuppressed = false;

@@ -67,6 +67,7 @@ public:
   void clearRedirect() { setRedirect({}, ""); }
 
   void setShowKind(bool show) { showKind = show; }
+  /// Stop after \p limit errors; 0 means no limit.
   void setErrorLimit(unsigned limit) { errorLimit = limit; }
   llvm::SourceMgr &sourceMgr() { return sm; }
 

@@ -27,7 +27,7 @@ llvm::Optional<Value> Evaluator::finite(Value v, const ast::Expr &at) {
 bool Evaluator::requireNumber(const Value &v, const ast::Expr &at) {
   if (v.kind == Value::Number)
     return true;
-  if (v.kind == Value::Name) {
+  if (v.kind == Value::Name && v.nameOf.empty()) {
     diags.report(v.range.Start.isValid() ? v.range : at.range,
                  DiagKind::UnknownName, v.text);
     diags.suggest(at.range, closestName(v.text, scope.visibleNames()));

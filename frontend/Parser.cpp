@@ -12,12 +12,18 @@
 #include "DeepStackParser.h"
 #include "antlr4-runtime.h"
 #include "frontend/ASTBuilder.h"
+#include "llvm/Support/ConvertUTF.h"
 
 using namespace ds;
 using P = dsgen::DeepStackParser;
 using L = dsgen::DeepStackLexer;
 
 namespace {
+
+bool isLegalUTF8String(const char *p, const char *end) {
+  auto *s = reinterpret_cast<const llvm::UTF8 *>(p);
+  return llvm::isLegalUTF8String(&s, reinterpret_cast<const llvm::UTF8 *>(end));
+}
 
 /// Rewords ANTLR's messages in the user's terms and reports them located.
 class ErrorListener : public antlr4::BaseErrorListener {
@@ -41,7 +47,15 @@ public:
       r = {llvm::SMLoc::getFromPointer(base + size),
            llvm::SMLoc::getFromPointer(base + size)};
     }
-    diags.report(r, DiagKind::Syntax, reword(msg));
+    std::string text = reword(msg);
+    // "no viable alternative at input 'layers8'" glues the tokens it tried
+    // together; name the token that could not be parsed instead.
+    if (offending && llvm::StringRef(msg).startswith("no viable alternative"))
+      text = offending->getType() == antlr4::Token::EOF
+                 ? "unexpected end of file"
+                 : "unexpected '" + std::string(r.Start.getPointer(),
+                                                r.End.getPointer()) + "'";
+    diags.report(r, DiagKind::Syntax, text);
   }
 
   unsigned count = 0;
@@ -71,6 +85,33 @@ private:
   const char *base;
   size_t size;
   DiagEngine &diags;
+};
+
+/// ANTLR's recovery may delete one token to continue; deleting a statement's
+/// `;` or `}` glues it to the next statement (`layers = 8 +;` then reads
+/// `8 + stacks` and reports a bogus error at the next `=`). Never do that.
+class StatementErrorStrategy : public antlr4::DefaultErrorStrategy {
+protected:
+  antlr4::Token *singleTokenDeletion(antlr4::Parser *parser) override {
+    std::string text = parser->getCurrentToken()->getText();
+    if (text == ";" || text == "}")
+      return nullptr;
+    return DefaultErrorStrategy::singleTokenDeletion(parser);
+  }
+};
+
+/// A token stream that stops filling at a limit, so a file of millions of
+/// tokens is rejected before they are all materialised.
+class LimitedTokenStream : public antlr4::CommonTokenStream {
+public:
+  using CommonTokenStream::CommonTokenStream;
+  /// Fetches every token; false as soon as there are more than \p limit.
+  bool fillUpTo(size_t limit) {
+    while (fetch(4096) == 4096)
+      if (size() > limit)
+        return false;
+    return size() <= limit;
+  }
 };
 
 /// Everything one parse needs, kept alive together.
@@ -133,14 +174,14 @@ struct ParseSession {
 
   /// Lexical checks and limits, before the recursive parser runs.
   bool scanTokens() {
-    tokens.fill();
-    if (tokens.size() > ParseLimits::maxTokens) {
+    if (!tokens.fillUpTo(ParseLimits::maxTokens)) {
       diags.report(llvm::SMLoc::getFromPointer(buffer.data()),
                    DiagKind::TooManyTokens, ParseLimits::maxTokens);
       return false;
     }
     unsigned depth = 0, operators = 0;
     bool ok = true;
+    const char *skipUntil = buffer.data();
     std::vector<TokenClass> classes = classifyTokenTypes();
     for (antlr4::Token *t : tokens.getTokens()) {
       if (diags.stopped())
@@ -148,6 +189,8 @@ struct ParseSession {
       size_t type = t->getType();
       if (type == antlr4::Token::EOF)
         break;
+      if (buffer.data() + t->getStartIndex() < skipUntil)
+        continue;
       if (type == L::UNTERMINATED_STRING || type == L::UNTERMINATED_COMMENT) {
         diags.report(rangeOf(t).Start, type == L::UNTERMINATED_STRING
                                            ? DiagKind::UnterminatedString
@@ -158,11 +201,25 @@ struct ParseSession {
         ok = false;
         llvm::SMRange r = rangeOf(t);
         const char *p = r.Start.getPointer();
-        if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f)
+        if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f) {
           diags.report(r, DiagKind::InvalidCharacter, std::string(1, *p));
+          continue;
+        }
+        // A multi-byte character is one error, not one per byte.
+        const char *end = p + 1;
+        while (end < buffer.end() && (unsigned char)*end >= 0x80 &&
+               (unsigned char)*p >= 0x80)
+          ++end;
+        std::string shown;
+        if (llvm::StringRef(p, end - p).size() > 1 &&
+            isLegalUTF8String(p, end))
+          shown = std::string(p, end);
         else
-          diags.report(r, DiagKind::InvalidCharacter,
-                       llvm::formatv("\\x{0:x-2}", (unsigned)(unsigned char)*p).str());
+          for (const char *q = p; q < end; ++q)
+            shown += llvm::formatv("\\x{0:x-2}", (unsigned)(unsigned char)*q).str();
+        diags.report(llvm::SMRange(r.Start, llvm::SMLoc::getFromPointer(end)),
+                     DiagKind::InvalidCharacter, shown);
+        skipUntil = end;
         continue;
       }
       if (type == L::IDENT && t->getStopIndex() - t->getStartIndex() + 1 >
@@ -214,7 +271,7 @@ struct ParseSession {
     tokens.seek(0);
     parser.reset();
     parser.addErrorListener(&listener);
-    parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+    parser.setErrorHandler(std::make_shared<StatementErrorStrategy>());
     parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
         antlr4::atn::PredictionMode::LL);
     Ctx *ctx = (parser.*rule)();
@@ -225,7 +282,7 @@ struct ParseSession {
   llvm::StringRef buffer;
   antlr4::ANTLRInputStream input;
   L lexer;
-  antlr4::CommonTokenStream tokens;
+  LimitedTokenStream tokens;
   P parser;
   ErrorListener listener;
 };

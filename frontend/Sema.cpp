@@ -115,8 +115,8 @@ bool Sema::loadParsedBuffer(unsigned id, llvm::StringRef path) {
         break;
       std::string found = findImport(imp.path, path);
       if (found.empty()) {
-        std::string searched =
-            "'" + llvm::sys::path::parent_path(path).str() + "'";
+        llvm::StringRef here = llvm::sys::path::parent_path(path);
+        std::string searched = "'" + (here.empty() ? "." : here.str()) + "'";
         for (const std::string &d : includeDirs)
           searched += ", '" + d + "'";
         diags.report(imp.range, DiagKind::ImportNotFound, imp.path, searched);

@@ -176,7 +176,11 @@ void Sema::applySettings() {
       diags.suggest(s->pathRanges[0], closestName(s->path[0], names));
       continue;
     }
-    if (s->path.size() == 1 || d->kind == DeclKind::Sweep) {
+    if (d->kind == DeclKind::Sweep) {
+      diags.report(s->pathRanges[0], DiagKind::SetSweep, s->path[0]);
+      continue;
+    }
+    if (s->path.size() == 1) {
       diags.report(span(s->pathRanges), DiagKind::SetNeedsField, s->path[0]);
       continue;
     }

@@ -12,6 +12,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include <cmath>
+#include <fmt/format.h>
 
 using namespace ds;
 
@@ -22,7 +23,11 @@ public:
   DeclScope(Sema &sema, DeclInfo *decl, llvm::StringRef prefix)
       : sema(sema), decl(decl), prefix(prefix) {}
   llvm::Optional<Value> lookup(const ast::Expr &path) override {
-    return sema.resolvePath(decl, prefix, path);
+    auto v = sema.resolvePath(decl, prefix, path);
+    // A value read from elsewhere is reported where it is used.
+    if (v)
+      v->range = path.range;
+    return v;
   }
   std::vector<std::string> visibleNames() const override {
     return sema.namesNear(decl);
@@ -112,8 +117,11 @@ llvm::Optional<Value> Sema::resolvePath(DeclInfo *d, llvm::StringRef prefix,
       diags.suggest(e.pathRanges[0], closestName(parts[0], namesNear(d)));
       return llvm::None;
     }
-    if (parts.size() == 1)
-      return Value::name(cur->name, e.range);
+    if (parts.size() == 1) {
+      Value v = Value::name(cur->name, e.range);
+      v.nameOf = kindKeyword(cur->kind).str();
+      return v;
+    }
   }
   // 3. fields of that declaration, following references.
   while (true) {
@@ -260,6 +268,7 @@ llvm::Optional<Value> Sema::coerce(DeclInfo &d, const FieldSchema &f, Value v,
                    kindKeyword(f.refKind), v.text, kindKeyword(target->kind));
       return llvm::None;
     }
+    v.nameOf = kindKeyword(target->kind).str();
     return v;
   }
   case FieldType::Enum: {
@@ -269,9 +278,12 @@ llvm::Optional<Value> Sema::coerce(DeclInfo &d, const FieldSchema &f, Value v,
                    v.describe());
       return llvm::None;
     }
-    for (const char *s : info.spellings)
-      if (v.text == s)
+    for (const char *s : info.spellings) {
+      if (v.text == s) {
+        v.nameOf = info.what.str();
         return v;
+      }
+    }
     diags.report(where, DiagKind::UnknownEnumValue, v.text, name,
                  describeFieldType(f));
     std::vector<std::string> all(info.spellings.begin(), info.spellings.end());
@@ -297,7 +309,7 @@ llvm::Optional<Value> Sema::coerce(DeclInfo &d, const FieldSchema &f, Value v,
   case FieldType::Real:
     break;
   }
-  if (v.kind == Value::Name) {
+  if (v.kind == Value::Name && v.nameOf.empty()) {
     diags.report(v.range.Start.isValid() ? v.range : where,
                  DiagKind::UnknownName, v.text);
     diags.suggest(where, closestName(v.text, namesNear(&d)));
@@ -318,10 +330,20 @@ llvm::Optional<Value> Sema::coerce(DeclInfo &d, const FieldSchema &f, Value v,
     return llvm::None;
   }
   if (f.type == FieldType::Int) {
-    if (std::floor(v.num) != v.num || std::fabs(v.num) > 9.0e15) {
-      diags.report(where, DiagKind::ExpectedInteger, name, v.str());
+    // Counts must be exact in a double: at most 2^53.
+    if (std::fabs(v.num) > 9007199254740992.0) {
+      diags.report(where, DiagKind::OutOfRange, name, "at most 2^53",
+                   v.str());
       return llvm::None;
     }
+    // 0.3 / 0.1 is 2.9999999999999996: accept what is whole up to rounding.
+    double r = std::round(v.num);
+    if (std::fabs(v.num - r) > 1e-9 * std::max(1.0, std::fabs(r))) {
+      diags.report(where, DiagKind::ExpectedInteger, name,
+                   fmt::format("{:.10g}", v.num));
+      return llvm::None;
+    }
+    v.num = r;
     v.isInt = true;
   }
   bool ok = true;

@@ -91,7 +91,10 @@ llvm::Optional<Value> SweepChecker::lookup(const ast::Expr &e) {
       v.range = e.range;
       return v;
     }
-    return sema.fieldValue(*decl, field, e.range);
+    auto v = sema.fieldValue(*decl, field, e.range);
+    if (v)
+      v->range = e.range;
+    return v;
   }
   if (e.path.size() == 1)
     return Value::name(e.path[0], e.range);

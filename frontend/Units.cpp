@@ -204,6 +204,10 @@ std::string ds::exampleUnit(const Dim &d) {
 std::string ds::formatNumber(double v) {
   if (v == 0)
     return "0";
+  // Whole numbers print exactly (1000001, not 1e+06) up to 2^53.
+  if (std::floor(v) == v && std::fabs(v) < 9007199254740992.0 &&
+      std::fabs(v) >= 1e6)
+    return fmt::format("{:.0f}", v);
   std::string s = fmt::format("{:.6g}", v);
   return s;
 }

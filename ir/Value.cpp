@@ -40,6 +40,8 @@ std::string Value::describe() const {
   case String:
     return "a string";
   case Name:
+    if (!nameOf.empty())
+      return "the " + nameOf + " '" + text + "'";
     return "the name '" + text + "'";
   case Call:
     return "'" + text + "(...)'";

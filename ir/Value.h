@@ -22,6 +22,7 @@ struct Value {
   Dim dim;             ///< Number
   bool isInt = false;  ///< Number written or computed as a whole number
   std::string text;    ///< String contents, Name, Call function
+  std::string nameOf;  ///< Name: what it names ("memory", "phase"), or ""
   std::vector<Value> elems; ///< Call arguments, List elements, Range [lo, hi]
   llvm::SMRange range; ///< where the value was written
 

@@ -47,7 +47,7 @@ cl::opt<bool> showDiagKind("show-diag-kind",
                            cl::desc("Append [Kind] to every diagnostic"),
                            cl::sub(*cl::AllSubCommands), cl::Hidden);
 cl::opt<unsigned> errorLimit("error-limit",
-                             cl::desc("Stop after this many errors"),
+                             cl::desc("Stop after this many errors (0: no limit)"),
                              cl::init(50), cl::sub(*cl::AllSubCommands),
                              cl::cat(category));
 
