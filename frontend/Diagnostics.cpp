@@ -27,6 +27,15 @@ void DiagEngine::emit(llvm::SMRange range, DiagKind kind,
   // Notes belong to the diagnostic before them: drop them with it.
   if (info.severity == Severity::Note && lastSuppressed)
     return;
+  // The same error at the same place is reported once: an inherited field
+  // is evaluated in every declaration that extends it.
+  if (info.severity != Severity::Note) {
+    auto key = std::make_pair(range.Start.getPointer(), message);
+    if (!seen.insert(key).second) {
+      lastSuppressed = true;
+      return;
+    }
+  }
   if (info.severity == Severity::Error && errorLimit && errors >= errorLimit) {
     limitHit = true;
     lastSuppressed = true;

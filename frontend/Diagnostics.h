@@ -13,6 +13,7 @@
 #include "llvm/Support/SMLoc.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
+#include <set>
 #include <string>
 
 namespace ds {
@@ -82,6 +83,7 @@ private:
   bool lastSuppressed = false;
   bool showKind = false;
   std::vector<unsigned> synthetic;
+  std::set<std::pair<const char *, std::string>> seen;
   llvm::SMRange redirectRange;
   std::string redirectContext;
 };

@@ -102,6 +102,8 @@ public:
   bool resolveLValue(const ast::Expr &path, DeclInfo *&decl,
                      std::string &field, bool report = true);
   std::vector<std::string> namesNear(DeclInfo *d) const;
+  /// "pod.board" for a level, the name for anything else.
+  static std::string qualifiedName(const DeclInfo &d);
 
   /// A schema expression (default or check) parsed once per process.
   const ast::Expr *schemaExpr(llvm::StringRef text);
@@ -126,6 +128,11 @@ private:
   void checkDecl(DeclInfo &d);
   void checkConstraints(DeclInfo &d);
   void checkSweep(DeclInfo &d);
+  bool looksLikeBadTopology(const ast::Expr &e) const;
+  /// The level named by parts[next] when \p net is a network, else null.
+  DeclInfo *findLevel(DeclInfo *net, const std::vector<std::string> &parts,
+                      size_t next) const;
+  void reportBadTopology(const ast::Expr &e);
   llvm::Optional<Value> coerce(DeclInfo &d, const FieldSchema &f, Value v,
                                const Binding *b);
 

@@ -18,20 +18,21 @@ llvm::SMRange span(const std::vector<llvm::SMRange> &ranges) {
   return {ranges.front().Start, ranges.back().End};
 }
 
-llvm::StringRef itemKeyword(const ast::Item &it) {
+/// How a sweep-only item is named in "... is not allowed in a chip".
+llvm::StringRef itemDescription(const ast::Item &it) {
   switch (it.kind) {
   case ast::Item::Level:
-    return "level";
+    return "'level'";
   case ast::Item::Axis:
-    return "in";
+    return "a sweep axis ('... in ...')";
   case ast::Item::Require:
-    return "require";
+    return "'require'";
   case ast::Item::Objective:
-    return it.maximize ? "maximize" : "minimize";
+    return it.maximize ? "'maximize'" : "'minimize'";
   case ast::Item::ReportTop:
-    return "report";
+    return "'report top'";
   case ast::Item::Pareto:
-    return "pareto";
+    return "'pareto'";
   default:
     return "";
   }
@@ -94,11 +95,11 @@ void Sema::collectBody(DeclInfo &d, const ast::Body &body,
       if (d.kind == DeclKind::Network && prefix.empty())
         addLevel(d, it);
       else
-        diags.report(it.range, DiagKind::ItemNotAllowed, "level",
+        diags.report(it.range, DiagKind::ItemNotAllowed, "'level'",
                      kindKeyword(d.kind));
       break;
     default:
-      diags.report(it.range, DiagKind::ItemNotAllowed, itemKeyword(it),
+      diags.report(it.range, DiagKind::ItemNotAllowed, itemDescription(it),
                    kindKeyword(d.kind));
       break;
     }

@@ -61,6 +61,45 @@ const FieldSchema *longestField(const KindSchema &k, llvm::StringRef prefix,
 }
 } // namespace
 
+DeclInfo *Sema::findLevel(DeclInfo *net, const std::vector<std::string> &parts,
+                          size_t next) const {
+  if (net->kind != DeclKind::Network || next >= parts.size())
+    return nullptr;
+  for (DeclInfo *l : net->levels)
+    if (l->name == parts[next])
+      return l;
+  return nullptr;
+}
+
+std::string Sema::qualifiedName(const DeclInfo &d) {
+  return d.parent ? d.parent->name + "." + d.name : d.name;
+}
+
+bool Sema::looksLikeBadTopology(const ast::Expr &e) const {
+  bool known = false;
+  for (const char *t : enumInfo(EnumId::TopologyKind).spellings)
+    known |= e.text == t;
+  // star(8) is a misspelled topology, not an unknown function; a bare
+  // `ring` is a topology without its shape.
+  return (e.kind == ast::Expr::Call && !known) ||
+         (e.kind == ast::Expr::Path && e.path.size() == 1);
+}
+
+void Sema::reportBadTopology(const ast::Expr &e) {
+  llvm::ArrayRef<const char *> kinds = enumInfo(EnumId::TopologyKind).spellings;
+  std::vector<std::string> all(kinds.begin(), kinds.end());
+  std::string name = e.kind == ast::Expr::Call ? e.text : e.path[0];
+  if (llvm::is_contained(all, name)) {
+    diags.report(e.range, DiagKind::BadArgument, name,
+                 "a topology needs its shape, e.g. " + name +
+                     (name == "mesh" || name == "torus" ? "(4, 4)" : "(8)"));
+    return;
+  }
+  llvm::SMRange at = e.pathRanges.empty() ? e.range : e.pathRanges[0];
+  diags.report(at, DiagKind::UnknownTopology, name);
+  diags.suggest(at, closestName(name, all));
+}
+
 std::vector<std::string> Sema::namesNear(DeclInfo *d) const {
   std::vector<std::string> names;
   for (DeclInfo *x = d; x; x = x->parent)
@@ -123,8 +162,17 @@ llvm::Optional<Value> Sema::resolvePath(DeclInfo *d, llvm::StringRef prefix,
       return v;
     }
   }
-  // 3. fields of that declaration, following references.
+  // 3. fields of that declaration, following references and levels.
   while (true) {
+    if (DeclInfo *level = findLevel(cur, parts, next)) {
+      cur = level;
+      if (++next == parts.size()) {
+        diags.report(e.range, DiagKind::ExpectedNumber,
+                     "the level '" + level->name + "'");
+        return llvm::None;
+      }
+      continue;
+    }
     if (cur->kind == DeclKind::Sweep) {
       diags.report(e.pathRanges[next - 1], DiagKind::ExpectedNumber,
                    "the sweep '" + cur->name + "'");
@@ -167,6 +215,11 @@ bool Sema::resolveLValue(const ast::Expr &e, DeclInfo *&decl,
   DeclInfo *cur = findDecl(parts[0]);
   size_t next = 1;
   while (cur && next < parts.size() && cur->kind != DeclKind::Sweep) {
+    if (DeclInfo *level = findLevel(cur, parts, next)) {
+      cur = level;
+      ++next;
+      continue;
+    }
     const KindSchema &k = kindSchema(cur->kind);
     size_t last = 0;
     const FieldSchema *f = longestField(k, "", parts, next, last);
@@ -212,8 +265,11 @@ llvm::Optional<Value> Sema::fieldValue(DeclInfo &d, llvm::StringRef path,
     const Binding &b = bound->second;
     DeclScope scope(*this, &d, b.prefix);
     Evaluator ev(diags, scope);
-    if (auto v = ev.eval(*b.expr))
+    if (f->type == FieldType::Topo && looksLikeBadTopology(*b.expr)) {
+      reportBadTopology(*b.expr);
+    } else if (auto v = ev.eval(*b.expr)) {
       result = coerce(d, *f, *v, &b);
+    }
   } else if (!f->required()) {
     if (const ast::Expr *def = schemaExpr(f->defaultText)) {
       // A default that fails on the user's values is reported at the
@@ -223,8 +279,11 @@ llvm::Optional<Value> Sema::fieldValue(DeclInfo &d, llvm::StringRef path,
                                        "': " + f->defaultText.str() + ")");
       DeclScope scope(*this, &d, "");
       Evaluator ev(diags, scope);
+      Binding fromDefault;
+      fromDefault.expr = def;
+      fromDefault.range = def->range;
       if (auto v = ev.eval(*def))
-        result = coerce(d, *f, *v, nullptr);
+        result = coerce(d, *f, *v, &fromDefault);
       diags.clearRedirect();
       d.defaulted.insert(path);
     }
@@ -290,21 +349,12 @@ llvm::Optional<Value> Sema::coerce(DeclInfo &d, const FieldSchema &f, Value v,
     diags.suggest(where, closestName(v.text, all));
     return llvm::None;
   }
-  case FieldType::Topo: {
+  case FieldType::Topo:
     if (v.kind == Value::Call)
       return v;
-    if (v.kind == Value::Name) {
-      diags.report(where, DiagKind::UnknownTopology, v.text);
-      std::vector<std::string> all(
-          enumInfo(EnumId::TopologyKind).spellings.begin(),
-          enumInfo(EnumId::TopologyKind).spellings.end());
-      diags.suggest(where, closestName(v.text, all));
-      return llvm::None;
-    }
     diags.report(where, DiagKind::ExpectedName, name, describeFieldType(f),
                  v.describe());
     return llvm::None;
-  }
   case FieldType::Int:
   case FieldType::Real:
     break;
@@ -410,12 +460,19 @@ void Sema::checkConstraints(DeclInfo &d) {
       continue;
     std::vector<std::string> paths;
     collectPaths(*e, paths);
-    // Report where the user wrote the first field the rule mentions.
+    // Report where this declaration itself sets a field the rule mentions;
+    // a field it only inherits points at the declaration's name.
     llvm::SMRange at = d.nameRange;
     for (const std::string &p : paths) {
-      auto b = d.merged.find(p);
-      if (b != d.merged.end()) {
-        at = b->second.range;
+      const Binding *b = nullptr;
+      auto fromSet = d.set.find(p);
+      auto fromOwn = d.own.find(p);
+      if (fromSet != d.set.end())
+        b = &fromSet->second;
+      else if (fromOwn != d.own.end())
+        b = &fromOwn->second;
+      if (b) {
+        at = b->range;
         break;
       }
     }

@@ -10,6 +10,7 @@
 #include "frontend/Evaluator.h"
 #include "frontend/Sema.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 
 using namespace ds;
@@ -30,10 +31,13 @@ private:
   struct AxisState {
     DeclInfo *decl;
     std::string field;
+    const ast::Item *item; ///< the first item that varies this field
+    enum { Pending, Declared, Failed } state = Pending;
     Value first;
-    bool declared = false;
   };
 
+  void preRegisterAxes();
+  void collectDesignDecls(DeclInfo *d);
   void checkAxis(const ast::Item &it, bool derived);
   bool checkElement(DeclInfo &decl, const FieldSchema &f, const Value &v,
                     const ast::Expr *at);
@@ -55,6 +59,10 @@ private:
   DiagEngine &diags;
   CheckedSweep out;
   std::vector<AxisState> axes;
+  /// In require/objective/pareto, an unknown bare name is a metric typo.
+  bool metricContext = false;
+  /// Declarations the design reaches through its references.
+  llvm::SmallPtrSet<DeclInfo *, 16> designDecls;
 };
 } // namespace ds
 
@@ -83,9 +91,14 @@ llvm::Optional<Value> SweepChecker::lookup(const ast::Expr &e) {
   if (sema.resolveLValue(e, decl, field, /*report=*/false)) {
     int axis = findAxis(decl, field);
     if (axis >= 0) {
-      if (!axes[axis].declared) {
+      switch (axes[axis].state) {
+      case AxisState::Pending:
         diags.report(e.range, DiagKind::AxisUsedBeforeDeclared, joined);
         return llvm::None;
+      case AxisState::Failed: // its own error is already reported
+        return llvm::None;
+      case AxisState::Declared:
+        break;
       }
       Value v = axes[axis].first;
       v.range = e.range;
@@ -96,8 +109,17 @@ llvm::Optional<Value> SweepChecker::lookup(const ast::Expr &e) {
       v->range = e.range;
     return v;
   }
-  if (e.path.size() == 1)
-    return Value::name(e.path[0], e.range);
+  if (e.path.size() == 1) {
+    Value v = Value::name(e.path[0], e.range);
+    if (DeclInfo *d = sema.findDecl(e.path[0]))
+      v.nameOf = kindKeyword(d->kind).str();
+    else if (metricContext) {
+      diags.report(e.range, DiagKind::UnknownMetric, joined);
+      diags.suggest(e.range, closestName(joined, visibleNames()));
+      return llvm::None;
+    }
+    return v;
+  }
   if (sema.findDecl(e.path[0]))
     return sema.resolvePath(nullptr, "", e); // reports the precise problem
   diags.report(e.range, DiagKind::UnknownMetric, joined);
@@ -125,12 +147,26 @@ void SweepChecker::checkAxis(const ast::Item &it, bool derived) {
     diags.report(target.range, DiagKind::TopologyAxis, name);
     return;
   }
-  if (findAxis(decl, field) >= 0) {
+  int index = findAxis(decl, field);
+  if (index < 0 || axes[index].item != &it) {
     diags.report(target.range, DiagKind::DuplicateAxis, name, out.decl->name);
     return;
   }
-  // Register before evaluating so a self-reference reads as "later axis".
-  axes.push_back({decl, field, Value(), false});
+  AxisState &state = axes[index];
+  // Pending while its values are evaluated (a self-reference is an error);
+  // Failed on any early return below.
+  struct FailUnlessDeclared {
+    AxisState &s;
+    ~FailUnlessDeclared() {
+      if (s.state != AxisState::Declared)
+        s.state = AxisState::Failed;
+    }
+  } guard{state};
+  if (!designDecls.empty() &&
+      !designDecls.count(decl->parent ? decl->parent : decl)) {
+    diags.report(target.range, DiagKind::AxisNotInDesign, name, out.design);
+    return;
+  }
   Evaluator ev(diags, *this);
   auto v = ev.eval(*it.value);
   if (!v)
@@ -171,11 +207,11 @@ void SweepChecker::checkAxis(const ast::Item &it, bool derived) {
     diags.report(it.value->range, DiagKind::AxisNotAList, name, v->describe());
     return;
   }
-  axes.back().first = first;
-  axes.back().declared = true;
+  state.first = first;
+  state.state = AxisState::Declared;
 
   SweepAxis axis;
-  axis.decl = decl->name;
+  axis.decl = Sema::qualifiedName(*decl);
   axis.declKind = decl->kind;
   axis.field = field;
   axis.values = toIR(*it.value);
@@ -208,7 +244,7 @@ ExprPtr SweepChecker::toIR(const ast::Expr &e) {
       int axis = findAxis(decl, field);
       x->kind = axis >= 0 ? Expr::Axis : Expr::Field;
       x->axis = axis;
-      x->name = decl->name + "." + field;
+      x->name = Sema::qualifiedName(*decl) + "." + field;
     } else {
       x->kind = Expr::Const;
       x->constant = Value::name(joined, e.range);
@@ -237,6 +273,31 @@ ExprPtr SweepChecker::toIR(const ast::Expr &e) {
   return x;
 }
 
+void SweepChecker::preRegisterAxes() {
+  for (const ast::Item &it : out.decl->ast->body) {
+    if (it.kind != ast::Item::Axis &&
+        !(it.kind == ast::Item::Assign && !it.hasBody))
+      continue;
+    DeclInfo *decl = nullptr;
+    std::string field;
+    if (sema.resolveLValue(pathExpr(it), decl, field, /*report=*/false) &&
+        findAxis(decl, field) < 0)
+      axes.push_back({decl, field, &it, AxisState::Pending, Value()});
+  }
+}
+
+void SweepChecker::collectDesignDecls(DeclInfo *d) {
+  if (!d || !designDecls.insert(d).second || d->kind == DeclKind::Sweep)
+    return;
+  for (const FieldSchema &f : kindSchema(d->kind).fields) {
+    if (f.type != FieldType::Ref)
+      continue;
+    auto it = d->values.find(f.path);
+    if (it != d->values.end())
+      collectDesignDecls(sema.findDecl(it->second.text));
+  }
+}
+
 CheckedSweep SweepChecker::run() {
   DeclInfo &d = *out.decl;
   const ast::Decl &a = *d.ast;
@@ -254,13 +315,25 @@ CheckedSweep SweepChecker::run() {
                    a.target, kindKeyword(t->kind));
     } else {
       out.design = t->name;
+      collectDesignDecls(t);
     }
   }
-  bool sawObjective = false;
+  preRegisterAxes();
+  bool sawObjective = false, sawReport = false, sawPareto = false;
+  auto once = [&](bool &seen, const ast::Item &it, llvm::StringRef what) {
+    if (seen)
+      diags.report(it.range, DiagKind::DuplicateSweepItem, what, d.name);
+    bool first = !seen;
+    seen = true;
+    return first;
+  };
   for (const ast::Item &it : a.body) {
     if (diags.stopped())
       break;
     Evaluator ev(diags, *this);
+    metricContext = it.kind == ast::Item::Require ||
+                    it.kind == ast::Item::Objective ||
+                    it.kind == ast::Item::Pareto;
     switch (it.kind) {
     case ast::Item::Axis:
       checkAxis(it, false);
@@ -293,6 +366,8 @@ CheckedSweep SweepChecker::run() {
       break;
     }
     case ast::Item::ReportTop: {
+      if (!once(sawReport, it, "report top"))
+        break;
       auto v = ev.evalNumber(*it.value);
       if (!v)
         break;
@@ -304,6 +379,8 @@ CheckedSweep SweepChecker::run() {
       break;
     }
     case ast::Item::Pareto: {
+      if (!once(sawPareto, it, "pareto"))
+        break;
       if (it.metrics.size() < 2)
         diags.report(it.range, DiagKind::ParetoNeedsTwo);
       for (const ast::ExprPtr &m : it.metrics)
@@ -315,7 +392,7 @@ CheckedSweep SweepChecker::run() {
       diags.report(it.range, DiagKind::ItemNotAllowed, "a block", "sweep");
       break;
     case ast::Item::Level:
-      diags.report(it.range, DiagKind::ItemNotAllowed, "level", "sweep");
+      diags.report(it.range, DiagKind::ItemNotAllowed, "'level'", "sweep");
       break;
     }
   }
