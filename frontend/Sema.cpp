@@ -255,5 +255,23 @@ bool Sema::check() {
   for (DeclInfo *d : declOrder)
     if (d->kind == DeclKind::Sweep && !diags.stopped())
       checkSweep(*d);
+  if (!diags.hadError())
+    verifyComplete();
   return !diags.hadError();
+}
+
+void Sema::verifyComplete() {
+  auto verify = [&](DeclInfo &d) {
+    for (const FieldSchema &f : kindSchema(d.kind).fields)
+      if (!d.values.count(f.path))
+        diags.report(d.nameRange, DiagKind::InternalNoValue, f.path,
+                     qualifiedName(d));
+  };
+  for (DeclInfo *d : declOrder) {
+    if (d->kind == DeclKind::Sweep)
+      continue;
+    verify(*d);
+    for (DeclInfo *l : d->levels)
+      verify(*l);
+  }
 }

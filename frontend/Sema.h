@@ -128,6 +128,7 @@ private:
   void checkDecl(DeclInfo &d);
   void checkConstraints(DeclInfo &d);
   void checkSweep(DeclInfo &d);
+  void verifyComplete();
   bool looksLikeBadTopology(const ast::Expr &e) const;
   /// The level named by parts[next] when \p net is a network, else null.
   DeclInfo *findLevel(DeclInfo *net, const std::vector<std::string> &parts,
