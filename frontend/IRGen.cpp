@@ -33,13 +33,8 @@ private:
         if (s.decl == d)
           visit(sema.findDecl(s.design));
     } else {
-      for (const FieldSchema &f : kindSchema(d->kind).fields) {
-        if (f.type != FieldType::Ref)
-          continue;
-        auto it = d->values.find(f.path);
-        if (it != d->values.end())
-          visit(sema.findDecl(it->second.text));
-      }
+      for (DeclInfo *target : sema.referencedDecls(*d))
+        visit(target);
     }
     emit(*d);
   }

@@ -15,6 +15,7 @@
 #include "ir/Schema.h"
 #include "ir/Value.h"
 #include "llvm/ADT/Optional.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include <memory>
@@ -102,6 +103,8 @@ public:
   bool resolveLValue(const ast::Expr &path, DeclInfo *&decl,
                      std::string &field, bool report = true);
   std::vector<std::string> namesNear(DeclInfo *d) const;
+  /// Declarations named by \p d's reference fields (after checking).
+  llvm::SmallVector<DeclInfo *, 4> referencedDecls(const DeclInfo &d) const;
   /// "pod.board" for a level, the name for anything else.
   static std::string qualifiedName(const DeclInfo &d);
 
@@ -130,6 +133,12 @@ private:
   void checkSweep(DeclInfo &d);
   void verifyComplete();
   bool looksLikeBadTopology(const ast::Expr &e) const;
+  /// Reads field \p f of \p d, written as e.path[from..last]. Returns true
+  /// when the path goes on and \p next is the declaration the field refers
+  /// to; false when \p value is the result (or None after an error).
+  bool stepThroughField(DeclInfo &d, const FieldSchema &f, const ast::Expr &e,
+                        size_t from, size_t last, llvm::Optional<Value> &value,
+                        DeclInfo *&next);
   /// The level named by parts[next] when \p net is a network, else null.
   DeclInfo *findLevel(DeclInfo *net, const std::vector<std::string> &parts,
                       size_t next) const;

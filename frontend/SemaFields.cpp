@@ -110,6 +110,39 @@ std::vector<std::string> Sema::namesNear(DeclInfo *d) const {
   return names;
 }
 
+bool Sema::stepThroughField(DeclInfo &d, const FieldSchema &f,
+                            const ast::Expr &e, size_t from, size_t last,
+                            llvm::Optional<Value> &value, DeclInfo *&next) {
+  value = fieldValue(d, f.path, span(e.pathRanges, from, last));
+  if (!value || last + 1 == e.path.size())
+    return false;
+  if (f.type != FieldType::Ref) {
+    diags.report(e.pathRanges[last + 1], DiagKind::NoSuchMember, "field",
+                 f.path, e.path[last + 1]);
+    value = llvm::None;
+    return false;
+  }
+  next = findDecl(value->text);
+  if (!next)
+    value = llvm::None;
+  return next != nullptr;
+}
+
+llvm::SmallVector<DeclInfo *, 4> Sema::referencedDecls(const DeclInfo &d) const {
+  llvm::SmallVector<DeclInfo *, 4> out;
+  if (d.kind == DeclKind::Sweep)
+    return out;
+  for (const FieldSchema &f : kindSchema(d.kind).fields) {
+    if (f.type != FieldType::Ref)
+      continue;
+    auto it = d.values.find(f.path);
+    if (it != d.values.end())
+      if (DeclInfo *target = findDecl(it->second.text))
+        out.push_back(target);
+  }
+  return out;
+}
+
 llvm::Optional<Value> Sema::resolvePath(DeclInfo *d, llvm::StringRef prefix,
                                         const ast::Expr &e) {
   const std::vector<std::string> &parts = e.path;
@@ -125,15 +158,9 @@ llvm::Optional<Value> Sema::resolvePath(DeclInfo *d, llvm::StringRef prefix,
       const FieldSchema *f = longestField(k, pre, parts, 0, last);
       if (!f)
         continue;
-      auto v = fieldValue(*scope, f->path, span(e.pathRanges, 0, last));
-      if (!v || last + 1 == parts.size())
+      llvm::Optional<Value> v;
+      if (!stepThroughField(*scope, *f, e, 0, last, v, cur))
         return v;
-      if (f->type != FieldType::Ref) {
-        diags.report(e.pathRanges[last + 1], DiagKind::NoSuchMember, "field",
-                     f->path, parts[last + 1]);
-        return llvm::None;
-      }
-      cur = findDecl(v->text);
       next = last + 1;
       break;
     }
@@ -194,18 +221,10 @@ llvm::Optional<Value> Sema::resolvePath(DeclInfo *d, llvm::StringRef prefix,
       diags.suggest(e.pathRanges[next], closestName(rest, fields));
       return llvm::None;
     }
-    auto v = fieldValue(*cur, f->path, span(e.pathRanges, next, last));
-    if (!v || last + 1 == parts.size())
+    llvm::Optional<Value> v;
+    if (!stepThroughField(*cur, *f, e, next, last, v, cur))
       return v;
-    if (f->type != FieldType::Ref) {
-      diags.report(e.pathRanges[last + 1], DiagKind::NoSuchMember, "field",
-                   f->path, parts[last + 1]);
-      return llvm::None;
-    }
-    cur = findDecl(v->text);
     next = last + 1;
-    if (!cur)
-      return llvm::None;
   }
 }
 

@@ -287,15 +287,10 @@ void SweepChecker::preRegisterAxes() {
 }
 
 void SweepChecker::collectDesignDecls(DeclInfo *d) {
-  if (!d || !designDecls.insert(d).second || d->kind == DeclKind::Sweep)
+  if (!d || !designDecls.insert(d).second)
     return;
-  for (const FieldSchema &f : kindSchema(d->kind).fields) {
-    if (f.type != FieldType::Ref)
-      continue;
-    auto it = d->values.find(f.path);
-    if (it != d->values.end())
-      collectDesignDecls(sema.findDecl(it->second.text));
-  }
+  for (DeclInfo *target : sema.referencedDecls(*d))
+    collectDesignDecls(target);
 }
 
 CheckedSweep SweepChecker::run() {
