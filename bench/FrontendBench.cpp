@@ -110,4 +110,14 @@ void BM_ParseAndCheck10kLines(benchmark::State &state) {
 
 BENCHMARK(BM_Parse10kLines)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ParseAndCheck10kLines)->Unit(benchmark::kMillisecond);
-BENCHMARK_MAIN();
+
+int main(int argc, char **argv) {
+  // Measure the allocator set-up the deepstack driver runs with.
+  ds::tuneAllocator();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

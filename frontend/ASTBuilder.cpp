@@ -234,6 +234,14 @@ ast::ExprPtr ASTBuilder::buildNumber(antlr4::Token *tok, bool withUnit) {
 }
 
 ast::ExprPtr ASTBuilder::buildPrimary(P::PrimaryContext *ctx) {
+  // Most frequent alternatives first: each miss is a dynamic_cast.
+  if (auto *c = dynamic_cast<P::PathExprContext *>(ctx)) {
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = ast::Expr::Path;
+    e->range = range(ctx);
+    buildPath(c->path(), e->path, e->pathRanges);
+    return e;
+  }
   if (auto *c = dynamic_cast<P::QuantityLitContext *>(ctx))
     return buildNumber(c->QUANTITY()->getSymbol(), true);
   if (auto *c = dynamic_cast<P::NumberLitContext *>(ctx))
@@ -255,13 +263,6 @@ ast::ExprPtr ASTBuilder::buildPrimary(P::PrimaryContext *ctx) {
     e->pathRanges.push_back(range(c->IDENT()->getSymbol()));
     for (P::ExprContext *x : c->expr())
       e->operands.push_back(buildExpr(x));
-    return e;
-  }
-  if (auto *c = dynamic_cast<P::PathExprContext *>(ctx)) {
-    auto e = std::make_unique<ast::Expr>();
-    e->kind = ast::Expr::Path;
-    e->range = range(ctx);
-    buildPath(c->path(), e->path, e->pathRanges);
     return e;
   }
   if (auto *c = dynamic_cast<P::ParenExprContext *>(ctx))

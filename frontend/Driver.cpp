@@ -3,7 +3,11 @@
 
 #include "frontend/IRGen.h"
 
+#include <malloc.h>
+
 using namespace ds;
+
+void ds::tuneAllocator() { mallopt(M_MXFAST, 0); }
 
 Compilation::Compilation(FrontendOptions o, llvm::raw_ostream &errs)
     : opts(std::move(o)), diagEngine(sm, errs) {

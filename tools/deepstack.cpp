@@ -94,6 +94,7 @@ int dispatch() {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  tuneAllocator();
   cl::SetVersionPrinter([](llvm::raw_ostream &os) {
     os << "deepstack " << DEEPSTACK_VERSION << "\n";
   });
