@@ -133,6 +133,9 @@ const NamedDim &namedDims(size_t i, size_t &count) {
       {Dim::flopRate(), "a compute rate", "TFLOP/s"},
       {Dim::flops(), "an operation count", "TFLOP"},
       {Dim::money(), "a cost", "USD"},
+      {Dim::area() / Dim::bytes(), "an area per byte", "mm2/MiB"},
+      {Dim::money() / Dim::bytes(), "a cost per byte", "USD/GiB"},
+      {Dim::none() / Dim::energy(), "a count per joule", "1/J"},
   };
   count = sizeof(table) / sizeof(table[0]);
   return table[i < count ? i : 0];
@@ -279,6 +282,10 @@ std::string ds::formatQuantity(double si, const Dim &d) {
                            {1e15, "PFLOP"}});
   if (d == Dim::money())
     return formatNumber(si) + " USD";
+  if (d == Dim::area() / Dim::bytes())
+    return formatNumber(si / (1e-6 / 1048576.0)) + " mm2/MiB";
+  if (d == Dim::money() / Dim::bytes())
+    return formatNumber(si * 1073741824.0) + " USD/GiB";
   if (d.isNone())
     return formatNumber(si);
   return formatNumber(si) + " " + baseSpelling(d);

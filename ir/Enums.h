@@ -31,6 +31,7 @@ enum class Algorithm {
 };
 enum class TopologyKind { Switch, Ring, Chain, Mesh, Torus, FullMesh };
 enum class Spread { Even, Nearest };
+enum class RefreshMode { AllBank, PerBank, None };
 enum class Bool { False, True };
 
 /// Spellings and description of one enumeration.

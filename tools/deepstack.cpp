@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/Driver.h"
+#include "runtime/validate/Validate.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -21,6 +22,10 @@ cl::OptionCategory category("DeepStack options");
 
 cl::SubCommand checkCmd("check", "Check a .ds file and report every error");
 cl::SubCommand emitCmd("emit", "Print a stage of the compilation (--emit=ast|ir)");
+cl::SubCommand validateCmd(
+    "validate", "Print the model's error against reference measurements (CSV)");
+cl::list<std::string> validateInputs(cl::Positional, cl::desc("<file.csv>..."),
+                                     cl::OneOrMore, cl::sub(validateCmd));
 cl::SubCommand schemaCmd("schema",
                          "Print the field reference (docs/fields.md) as Markdown");
 
@@ -82,6 +87,13 @@ int dispatch() {
     return runCheck();
   if (emitCmd)
     return runEmit();
+  if (validateCmd) {
+    llvm::SourceMgr sm;
+    DiagEngine diags(sm);
+    diags.setShowKind(showDiagKind);
+    std::vector<std::string> files(validateInputs.begin(), validateInputs.end());
+    return validateFiles(files, diags, llvm::outs()) ? 0 : 1;
+  }
   if (schemaCmd) {
     printSchemaMarkdown(llvm::outs());
     return 0;
