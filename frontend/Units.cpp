@@ -171,12 +171,13 @@ struct Prefix {
 };
 
 // Picks the largest prefix not above the value, so 1.2e12 B/s is "1.2 TB/s".
-std::string withPrefix(double v, llvm::ArrayRef<Prefix> prefixes) {
+std::string withPrefix(double v, llvm::ArrayRef<Prefix> prefixes,
+                       int digits) {
   const Prefix *pick = &prefixes.front();
   for (const Prefix &p : prefixes)
     if (std::fabs(v) >= p.scale * 0.9999999)
       pick = &p;
-  return ds::formatNumber(v / pick->scale) + " " + pick->unit;
+  return ds::formatNumber(v / pick->scale, digits) + " " + pick->unit;
 }
 size_t significantDigits(llvm::StringRef s) {
   s = s.take_until([](char c) { return c == ' '; });
@@ -204,18 +205,17 @@ std::string ds::exampleUnit(const Dim &d) {
   return baseSpelling(d);
 }
 
-std::string ds::formatNumber(double v) {
+std::string ds::formatNumber(double v, int digits) {
   if (v == 0)
     return "0";
   // Whole numbers print exactly (1000001, not 1e+06) up to 2^53.
   if (std::floor(v) == v && std::fabs(v) < 9007199254740992.0 &&
       std::fabs(v) >= 1e6)
     return fmt::format("{:.0f}", v);
-  std::string s = fmt::format("{:.6g}", v);
-  return s;
+  return fmt::format("{:.{}g}", v, digits);
 }
 
-std::string ds::formatQuantity(double si, const Dim &d) {
+std::string ds::formatQuantity(double si, const Dim &d, int digits) {
   if (d == Dim::bytes()) {
     // Capacities are binary in practice (GiB); traffic is often decimal.
     static const Prefix bin[] = {{1, "B"},
@@ -227,7 +227,7 @@ std::string ds::formatQuantity(double si, const Dim &d) {
         {1, "B"}, {1e3, "KB"}, {1e6, "MB"}, {1e9, "GB"}, {1e12, "TB"}};
     // Print whichever form needs fewer digits: 4 GiB, not 4.29497 GB;
     // 180 GB, not 167.638 GiB. Ties go to binary (1 KiB, 32 B).
-    std::string b = withPrefix(si, bin), d = withPrefix(si, dec);
+    std::string b = withPrefix(si, bin, digits), d = withPrefix(si, dec, digits);
     return significantDigits(d) < significantDigits(b) ? d : b;
   }
   if (d == Dim::bandwidth())
@@ -236,7 +236,7 @@ std::string ds::formatQuantity(double si, const Dim &d) {
                            {1e6, "MB/s"},
                            {1e9, "GB/s"},
                            {1e12, "TB/s"},
-                           {1e15, "PB/s"}});
+                           {1e15, "PB/s"}}, digits);
   if (d == Dim::time()) {
     if (si == 0)
       return "0 s";
@@ -244,49 +244,49 @@ std::string ds::formatQuantity(double si, const Dim &d) {
                            {1e-9, "ns"},
                            {1e-6, "us"},
                            {1e-3, "ms"},
-                           {1, "s"}});
+                           {1, "s"}}, digits);
   }
   if (d == Dim::frequency())
     return withPrefix(si,
-                      {{1, "Hz"}, {1e3, "kHz"}, {1e6, "MHz"}, {1e9, "GHz"}});
+                      {{1, "Hz"}, {1e3, "kHz"}, {1e6, "MHz"}, {1e9, "GHz"}}, digits);
   if (d == Dim::energy())
     return withPrefix(si, {{1e-15, "fJ"},
                            {1e-12, "pJ"},
                            {1e-9, "nJ"},
                            {1e-6, "uJ"},
                            {1e-3, "mJ"},
-                           {1, "J"}});
+                           {1, "J"}}, digits);
   if (d == Dim::energyPerBit())
-    return formatNumber(si / 8 / 1e-12) + " pJ/bit";
+    return formatNumber(si / 8 / 1e-12, digits) + " pJ/bit";
   if (d == Dim::energyPerFlop())
-    return formatNumber(si / 1e-12) + " pJ/FLOP";
+    return formatNumber(si / 1e-12, digits) + " pJ/FLOP";
   if (d == Dim::power())
-    return withPrefix(si, {{1e-3, "mW"}, {1, "W"}, {1e3, "kW"}, {1e6, "MW"}});
+    return withPrefix(si, {{1e-3, "mW"}, {1, "W"}, {1e3, "kW"}, {1e6, "MW"}}, digits);
   if (d == Dim::temperature())
-    return formatNumber(si - 273.15) + " C";
+    return formatNumber(si - 273.15, digits) + " C";
   if (d == Dim::thermalResistance())
-    return formatNumber(si) + " C/W";
+    return formatNumber(si, digits) + " C/W";
   if (d == Dim::area())
-    return formatNumber(si / 1e-6) + " mm2";
+    return formatNumber(si / 1e-6, digits) + " mm2";
   if (d == Dim::length())
-    return withPrefix(si, {{1e-9, "nm"}, {1e-6, "um"}, {1e-3, "mm"}, {1, "m"}});
+    return withPrefix(si, {{1e-9, "nm"}, {1e-6, "um"}, {1e-3, "mm"}, {1, "m"}}, digits);
   if (d == Dim::flopRate())
     return withPrefix(si, {{1, "FLOP/s"},
                            {1e9, "GFLOP/s"},
                            {1e12, "TFLOP/s"},
-                           {1e15, "PFLOP/s"}});
+                           {1e15, "PFLOP/s"}}, digits);
   if (d == Dim::flops())
     return withPrefix(si, {{1, "FLOP"},
                            {1e9, "GFLOP"},
                            {1e12, "TFLOP"},
-                           {1e15, "PFLOP"}});
+                           {1e15, "PFLOP"}}, digits);
   if (d == Dim::money())
-    return formatNumber(si) + " USD";
+    return formatNumber(si, digits) + " USD";
   if (d == Dim::area() / Dim::bytes())
-    return formatNumber(si / (1e-6 / 1048576.0)) + " mm2/MiB";
+    return formatNumber(si / (1e-6 / 1048576.0), digits) + " mm2/MiB";
   if (d == Dim::money() / Dim::bytes())
-    return formatNumber(si * 1073741824.0) + " USD/GiB";
+    return formatNumber(si * 1073741824.0, digits) + " USD/GiB";
   if (d.isNone())
-    return formatNumber(si);
-  return formatNumber(si) + " " + baseSpelling(d);
+    return formatNumber(si, digits);
+  return formatNumber(si, digits) + " " + baseSpelling(d);
 }

@@ -69,11 +69,13 @@ std::string exampleUnit(const Dim &d);
 /// Formats an SI value in a human unit of its dimension ("1.2 TB/s",
 /// "96 GiB", "14 ns", "95 C"). Sizes that are exact binary multiples print
 /// with binary prefixes; everything else with decimal ones.
-std::string formatQuantity(double si, const Dim &d);
+/// \p digits significant digits: 6 (exact enough for IR dumps) by default,
+/// 4 in reports.
+std::string formatQuantity(double si, const Dim &d, int digits = 6);
 
 /// Formats a plain number compactly and deterministically ("8", "0.9",
 /// "1.5e+14").
-std::string formatNumber(double v);
+std::string formatNumber(double v, int digits = 6);
 
 } // namespace ds
 

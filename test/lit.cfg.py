@@ -20,3 +20,7 @@ config.environment["TERM"] = "dumb"
 for var in ["ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"]:
     if var in os.environ:
         config.environment[var] = os.environ[var]
+# The shared reference data beside the checkout (absent in a user's clone):
+# tests that compare data/reference with it need it.
+if os.path.isdir(os.path.join(config.source_root, "..", "shared", "reference")):
+    config.available_features.add("shared-reference")

@@ -6,7 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/Driver.h"
+#include "runtime/report/ChipReport.h"
 #include "runtime/validate/Validate.h"
+#include "llvm/Support/FileUtilities.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -22,6 +24,33 @@ cl::OptionCategory category("DeepStack options");
 
 cl::SubCommand checkCmd("check", "Check a .ds file and report every error");
 cl::SubCommand emitCmd("emit", "Print a stage of the compilation (--emit=ast|ir)");
+cl::SubCommand reportCmd("report",
+                         "Evaluate a design's hardware and print a report");
+cl::opt<std::string> reportInput(cl::Positional, cl::desc("<file.ds>"),
+                                 cl::Required, cl::sub(reportCmd));
+cl::opt<Component> component(
+    "component", cl::desc("Which part of the chip to report"),
+    cl::init(Component::All),
+    cl::values(clEnumValN(Component::Memory, "memory", "DRAM stacks"),
+               clEnumValN(Component::Compute, "compute", "cores and operators"),
+               clEnumValN(Component::Thermal, "thermal", "power and temperatures"),
+               clEnumValN(Component::Area, "area", "die area and cost"),
+               clEnumValN(Component::All, "all", "everything")),
+    cl::sub(reportCmd), cl::cat(category));
+enum class ReportFormat { Text, JSON };
+cl::opt<ReportFormat> reportFormat(
+    "emit", cl::desc("Output format"), cl::init(ReportFormat::Text),
+    cl::values(clEnumValN(ReportFormat::Text, "report", "text for people"),
+               clEnumValN(ReportFormat::JSON, "json", "JSON, SI units")),
+    cl::sub(reportCmd), cl::cat(category));
+cl::opt<std::string> designName("design",
+                                cl::desc("The design (or chip) to report on"),
+                                cl::value_desc("name"), cl::sub(reportCmd),
+                                cl::cat(category));
+cl::opt<std::string> outputFile("o", cl::desc("Write the output to a file"),
+                                cl::value_desc("file"), cl::sub(reportCmd),
+                                cl::cat(category));
+
 cl::SubCommand validateCmd(
     "validate", "Print the model's error against reference measurements (CSV)");
 cl::list<std::string> validateInputs(cl::Positional, cl::desc("<file.csv>..."),
@@ -82,11 +111,92 @@ int runEmit() {
   return 0;
 }
 
+/// Picks the chip (and its design) to report on: --design, else the only
+/// design of the main file, else its only chip.
+bool pickChip(Compilation &c, const ChipIR *&chip, const DesignIR *&design) {
+  const Module &m = *c.module();
+  std::vector<const DesignIR *> designs;
+  std::vector<const ChipIR *> chips;
+  for (const DesignIR &d : m.designs)
+    if (llvm::is_contained(m.mainFileDecls, &d))
+      designs.push_back(&d);
+  for (const ChipIR &ch : m.chips)
+    if (llvm::is_contained(m.mainFileDecls, &ch))
+      chips.push_back(&ch);
+  if (!designName.empty()) {
+    for (const DesignIR &d : m.designs)
+      if (d.name == designName)
+        design = &d;
+    for (const ChipIR &ch : m.chips)
+      if (ch.name == designName)
+        chip = &ch;
+    if (!design && !chip) {
+      c.diags().report(llvm::SMLoc(), DiagKind::UnknownDesign, designName,
+                       reportInput);
+      return false;
+    }
+  } else if (designs.size() == 1) {
+    design = designs[0];
+  } else if (designs.size() > 1) {
+    c.diags().report(llvm::SMLoc(), DiagKind::ChooseDesign, reportInput,
+                     std::to_string(designs.size()) + " designs");
+    return false;
+  } else if (chips.size() == 1) {
+    chip = chips[0];
+  } else {
+    if (chips.empty())
+      c.diags().report(llvm::SMLoc(), DiagKind::NothingToReport, reportInput);
+    else
+      c.diags().report(llvm::SMLoc(), DiagKind::ChooseDesign, reportInput,
+                       std::to_string(chips.size()) + " chips");
+    return false;
+  }
+  if (design)
+    chip = design->system->chip;
+  return true;
+}
+
+/// Writes \p text to -o atomically (temp file + rename), or to stdout.
+bool writeOutput(DiagEngine &diags, const std::string &text) {
+  if (outputFile.empty() || outputFile == "-") {
+    llvm::outs() << text;
+    return true;
+  }
+  if (llvm::Error e = llvm::writeFileAtomically(outputFile + ".tmp%%%%%%",
+                                                outputFile, text)) {
+    diags.report(llvm::SMLoc(), DiagKind::CannotWriteOutput, outputFile,
+                 llvm::toString(std::move(e)));
+    return false;
+  }
+  return true;
+}
+
+int runReport() {
+  Compilation c(frontendOptions());
+  if (!c.run(reportInput))
+    return 1;
+  const ChipIR *chip = nullptr;
+  const DesignIR *design = nullptr;
+  if (!pickChip(c, chip, design))
+    return 1;
+  ChipReport report = evaluateChip(*chip, design);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (reportFormat == ReportFormat::JSON)
+    printChipReportJSON(report, component, os);
+  else
+    printChipReport(report, component, os);
+  os.flush();
+  return writeOutput(c.diags(), text) ? 0 : 1;
+}
+
 int dispatch() {
   if (checkCmd)
     return runCheck();
   if (emitCmd)
     return runEmit();
+  if (reportCmd)
+    return runReport();
   if (validateCmd) {
     llvm::SourceMgr sm;
     DiagEngine diags(sm);

@@ -37,6 +37,19 @@ struct Device {
   double seqRunBytes = 2048;  ///< bytes a sequential stream keeps in a bank
   double controllerLatency = 2e-9; ///< controller pipeline per access
   double coupling = 8;        ///< p of the p-norm joining serial limits
+                              ///< (inf: the plain bottleneck)
+  /// Share of a service an arriving request finds left when the resource is
+  /// busy: DRAM service times are deterministic, so half (M/D/1).
+  double residual = 0.5;
+  /// Idle data-bus clocks (of tck) at a read-to-write switch: JEDEC
+  /// tRTW = RL + BL/2 - WL + 2 tCK. Counted in clocks, as JEDEC defines it.
+  double rtwBubbleClocks = 2;
+  /// Refresh precharges every bank, so the next miss to a bank costs only
+  /// tRCD (false: every miss pays tRP + tRCD).
+  bool refreshClosesRows = true;
+  /// All-bank refresh of one rank also stalls the other ranks once the
+  /// outstanding requests pile up on it (false: only tRFC/tREFI is lost).
+  bool refreshBlocksRanks = true;
 
   /// channels * burstBytes / burstTime.
   double peakBandwidth() const;
@@ -63,7 +76,8 @@ llvm::StringRef limitName(Limit l);
 struct Result {
   double bandwidth = 0;   ///< useful (requested) bytes per second, all channels
   double requestRate = 0; ///< requests per second, all channels
-  double latency = 0;     ///< mean read latency, queueing included
+  double latency = 0;     ///< mean read latency, queueing in the
+                          ///< controller included
   double rowHitRate = 0;  ///< the hit rate the model used
   Limit bound = Limit::Bus;
 };

@@ -1,0 +1,207 @@
+//===- DramReference.cpp - DRAM reference points --------------------------===//
+//
+// Reads a row's columns with a check each (a bad value is reported at its
+// line:col), builds the device in SI units (timings are clocks of tck_ns in
+// the file) and the pattern, and predicts achieved_GBps.
+//
+//===----------------------------------------------------------------------===//
+#include "runtime/validate/DramReference.h"
+
+#include "runtime/dram/DeviceModel.h"
+
+#include <cmath>
+#include <fmt/format.h>
+
+using namespace ds;
+
+namespace {
+/// The columns a DRAM reference file must have. memory, simulator, bus_bytes,
+/// tRC, tWTR_L, peak_GBps and the other targets may be present; the model
+/// does not need them. row_hit_rate is optional (estimated when absent or
+/// empty).
+const char *const kColumns[] = {
+    "channels",     "tck_ns",          "burst_bytes",   "burst_cycles",
+    "ranks",        "bank_groups",     "banks_per_group", "row_bytes",
+    "CL",           "CWL",             "tRCD",          "tRP",
+    "tRAS",         "tRRD_S",          "tRRD_L",        "tFAW",
+    "tCCD_S",       "tCCD_L",          "tWTR_S",        "tWR",
+    "tRTP",         "refresh",         "tRFC",          "tREFI",
+    "read_queue",   "write_queue",     "seq_run_bursts", "pattern",
+    "pattern_param", "request_bytes",  "write_frac",    "outstanding_per_channel",
+    "achieved_GBps"};
+
+enum class Check { Positive, NonNegative, Whole, Fraction };
+
+const char *expectation(Check c) {
+  switch (c) {
+  case Check::Positive: return "a positive number";
+  case Check::NonNegative: return "a number >= 0";
+  case Check::Whole: return "a whole number >= 1";
+  case Check::Fraction: return "a number from 0 to 1";
+  }
+  return "";
+}
+
+/// The fields of one row, each read with a check; the first bad value of
+/// the row is reported and the rest of the row is still read (and may
+/// report more).
+class RowReader {
+public:
+  RowReader(const CsvTable &t, const CsvRow &row, DiagEngine &diags)
+      : table(t), row(row), diags(diags) {}
+
+  bool ok() const { return good; }
+
+  llvm::StringRef field(llvm::StringRef column) const {
+    int i = table.column(column);
+    return i < 0 || unsigned(i) >= row.fields.size() ? llvm::StringRef()
+                                                     : row.fields[i];
+  }
+
+  double number(llvm::StringRef column, Check check) {
+    llvm::StringRef text = field(column);
+    double v = 0;
+    if (text.getAsDouble(v) || !std::isfinite(v) || !passes(v, check)) {
+      bad(column, text, expectation(check));
+      return 0;
+    }
+    return v;
+  }
+
+  /// An optional number: \p absent when the column is missing or empty.
+  double optional(llvm::StringRef column, Check check, double absent) {
+    return field(column).empty() ? absent : number(column, check);
+  }
+
+  /// The index of the field's spelling in \p spellings.
+  unsigned choice(llvm::StringRef column,
+                  llvm::ArrayRef<const char *> spellings) {
+    llvm::StringRef text = field(column);
+    for (unsigned i = 0; i < spellings.size(); ++i)
+      if (text == spellings[i])
+        return i;
+    std::string expected = "one of ";
+    for (unsigned i = 0; i < spellings.size(); ++i)
+      expected += (i ? ", " : "") + std::string(spellings[i]);
+    bad(column, text, expected);
+    return 0;
+  }
+
+  void bad(llvm::StringRef column, llvm::StringRef text,
+           llvm::StringRef expected) {
+    good = false;
+    llvm::SMLoc at = llvm::SMLoc::getFromPointer(text.data());
+    diags.report(llvm::SMRange(at, llvm::SMLoc::getFromPointer(text.end())),
+                 DiagKind::BadCsvValue, column, expected, text);
+  }
+
+private:
+  static bool passes(double v, Check c) {
+    switch (c) {
+    case Check::Positive: return v > 0;
+    case Check::NonNegative: return v >= 0;
+    case Check::Whole: return v >= 1 && v == std::floor(v);
+    case Check::Fraction: return v >= 0 && v <= 1;
+    }
+    return false;
+  }
+
+  const CsvTable &table;
+  const CsvRow &row;
+  DiagEngine &diags;
+  bool good = true;
+};
+
+const char *const kRefreshSpellings[] = {"all_bank", "per_bank", "none"};
+const char *const kPatternSpellings[] = {"seq", "random", "stride", "rowloc",
+                                         "banks"};
+
+bool evaluateRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
+                 ReferenceRow &out) {
+  RowReader r(t, row, diags);
+  dram::Device d;
+  d.channels = unsigned(r.number("channels", Check::Whole));
+  double tck = r.number("tck_ns", Check::Positive) * 1e-9;
+  auto clocks = [&](const char *column) {
+    return r.number(column, Check::NonNegative) * tck;
+  };
+  d.tck = tck;
+  d.burstBytes = r.number("burst_bytes", Check::Positive);
+  d.burstTime = r.number("burst_cycles", Check::Positive) * tck;
+  d.ranks = unsigned(r.number("ranks", Check::Whole));
+  d.bankGroups = unsigned(r.number("bank_groups", Check::Whole));
+  d.banksPerGroup = unsigned(r.number("banks_per_group", Check::Whole));
+  d.rowBytes = r.number("row_bytes", Check::Positive);
+  d.tCL = clocks("CL");
+  d.tCWL = clocks("CWL");
+  d.tRCD = clocks("tRCD");
+  d.tRP = clocks("tRP");
+  d.tRAS = clocks("tRAS");
+  d.tRRD_S = clocks("tRRD_S");
+  d.tRRD_L = clocks("tRRD_L");
+  d.tFAW = clocks("tFAW");
+  d.tCCD_S = clocks("tCCD_S");
+  d.tCCD_L = clocks("tCCD_L");
+  d.tWTR_S = clocks("tWTR_S");
+  d.tWTR_L = r.optional("tWTR_L", Check::NonNegative, 0) * tck;
+  d.tWR = clocks("tWR");
+  d.tRTP = clocks("tRTP");
+  d.refresh = RefreshMode(r.choice("refresh", kRefreshSpellings));
+  d.tRFC = clocks("tRFC");
+  d.tREFI = d.refresh == RefreshMode::None
+                ? clocks("tREFI")
+                : r.number("tREFI", Check::Positive) * tck;
+  d.readQueue = unsigned(r.number("read_queue", Check::Whole));
+  d.writeQueue = unsigned(r.number("write_queue", Check::Whole));
+  d.bankQueue = kDramReferenceBankQueue;
+  d.seqRunBytes = r.number("seq_run_bursts", Check::Positive) * d.burstBytes;
+  d.controllerLatency = kDramReferenceControllerClocks * tck;
+
+  dram::Pattern p;
+  llvm::StringRef patternName = r.field("pattern");
+  p.kind = dram::PatternKind(r.choice("pattern", kPatternSpellings));
+  Check paramCheck = p.kind == dram::PatternKind::RowLocal ? Check::Fraction
+                     : p.kind == dram::PatternKind::Banks  ? Check::Whole
+                                                           : Check::NonNegative;
+  p.param = r.number("pattern_param", paramCheck);
+  p.requestBytes = r.number("request_bytes", Check::Positive);
+  p.writeFraction = r.number("write_frac", Check::Fraction);
+  p.outstanding = r.number("outstanding_per_channel", Check::Whole);
+  p.rowHitRate = r.optional("row_hit_rate", Check::Fraction, -1);
+  double measured = r.number("achieved_GBps", Check::Positive);
+  if (!r.ok())
+    return false;
+
+  dram::Result res = dram::evaluate(d, p);
+  out.line = row.line;
+  out.key = fmt::format("{:<7} {:>9} {:>7} {:>5.2f} {:>5}", patternName.str(),
+                        r.field("pattern_param").str(), p.requestBytes,
+                        p.writeFraction, p.outstanding);
+  out.measured = measured;
+  out.predicted = res.bandwidth / 1e9;
+  out.note = dram::limitName(res.bound).str();
+  return true;
+}
+
+bool evaluateDramRows(const CsvTable &t, DiagEngine &diags,
+                      llvm::SmallVectorImpl<ReferenceRow> &rows) {
+  bool ok = true;
+  for (const CsvRow &row : t.rows()) {
+    ReferenceRow out;
+    if (evaluateRow(t, row, diags, out))
+      rows.push_back(std::move(out));
+    else
+      ok = false;
+    if (diags.stopped())
+      return false;
+  }
+  return ok;
+}
+} // namespace
+
+const ReferenceSchema &ds::dramReferenceSchema() {
+  static const ReferenceSchema schema{
+      "dram", kColumns, "pattern     param     req    wf     N",
+      "achieved_GBps", "limit", evaluateDramRows};
+  return schema;
+}
