@@ -86,10 +86,10 @@ double compute::peakFlops(const ChipIR &chip, DType a, DType b) {
   auto one = [&](DType t) -> double {
     switch (t) {
     case DType::FP32:
-    case DType::TF32:
-      // No TF32 tensor rate in the schema: TF32 runs at the FP32 rate here,
-      // which is pessimistic on tensor-core parts (H100: 494 vs 67 TFLOP/s).
       return chip.peakFP32 > 0 ? chip.peakFP32 : chip.peakBF16 / 16;
+    case DType::TF32:
+      // Tensor cores run TF32 at half the BF16 rate (H100: 494 TFLOP/s).
+      return chip.peakTF32 > 0 ? chip.peakTF32 : chip.peakBF16 / 2;
     case DType::BF16:
       return chip.peakBF16;
     case DType::FP16:

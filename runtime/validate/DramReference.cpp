@@ -20,15 +20,17 @@ namespace {
 /// does not need them. row_hit_rate is optional (estimated when absent or
 /// empty).
 const char *const kColumns[] = {
-    "channels",     "tck_ns",          "burst_bytes",   "burst_cycles",
-    "ranks",        "bank_groups",     "banks_per_group", "row_bytes",
-    "CL",           "CWL",             "tRCD",          "tRP",
-    "tRAS",         "tRRD_S",          "tRRD_L",        "tFAW",
-    "tCCD_S",       "tCCD_L",          "tWTR_S",        "tWR",
-    "tRTP",         "refresh",         "tRFC",          "tREFI",
-    "read_queue",   "write_queue",     "seq_run_bursts", "pattern",
-    "pattern_param", "request_bytes",  "write_frac",    "outstanding_per_channel",
-    "achieved_GBps"};
+    // Device.
+    "channels", "tck_ns", "burst_bytes", "burst_cycles", "ranks", "bank_groups",
+    "banks_per_group", "row_bytes",
+    // Timings, in clocks.
+    "CL", "CWL", "tRCD", "tRP", "tRAS", "tRRD_S", "tRRD_L", "tFAW", "tCCD_S",
+    "tCCD_L", "tWTR_S", "tWR", "tRTP", "refresh", "tRFC", "tREFI",
+    // Controller and address map.
+    "read_queue", "write_queue", "seq_run_bursts",
+    // Pattern and target.
+    "pattern", "pattern_param", "request_bytes", "write_frac",
+    "outstanding_per_channel", "achieved_GBps"};
 
 enum class Check { Positive, NonNegative, Whole, Fraction };
 
@@ -42,9 +44,8 @@ const char *expectation(Check c) {
   return "";
 }
 
-/// The fields of one row, each read with a check; the first bad value of
-/// the row is reported and the rest of the row is still read (and may
-/// report more).
+/// The fields of one row, each read with a check. Every bad value is
+/// reported, so one run shows all that is wrong with a row.
 class RowReader {
 public:
   RowReader(const CsvTable &t, const CsvRow &row, DiagEngine &diags)
