@@ -76,8 +76,10 @@ std::vector<Case> cases() {
     PatternKind kind;
     double param;
   };
-  const Kind kinds[] = {{PatternKind::Sequential, 0}, {PatternKind::Random, 0},
-                        {PatternKind::Stride, 8192},  {PatternKind::RowLocal, 0.9},
+  const Kind kinds[] = {{PatternKind::Sequential, 0},
+                        {PatternKind::Random, 0},
+                        {PatternKind::Stride, 8192},
+                        {PatternKind::RowLocal, 0.9},
                         {PatternKind::Banks, 4}};
   for (const Device &d : {hbm2(), ddr4()})
     for (const Kind &k : kinds)
@@ -100,8 +102,8 @@ void BM_DramEvaluate(benchmark::State &state) {
   static const char *const kindNames[] = {"seq", "random", "stride", "rowloc",
                                           "banks"};
   state.SetLabel(std::string(c.device.channels == 8 ? "hbm2 " : "ddr4 ") +
-                 kindNames[unsigned(c.pattern.kind)] + " N=" +
-                 std::to_string(int(c.pattern.outstanding)));
+                 kindNames[unsigned(c.pattern.kind)] +
+                 " N=" + std::to_string(int(c.pattern.outstanding)));
 }
 BENCHMARK(BM_DramEvaluate)->DenseRange(0, 39);
 

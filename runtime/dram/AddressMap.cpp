@@ -1,7 +1,8 @@
 //===- AddressMap.cpp - How an access pattern spreads over banks ----------===//
 //
 // Bank coordinates of the i-th run: rank i / (groups * banks per group),
-// bank group i % groups, bank (i / groups) % banks per group.
+// bank group i % groups, bank (i / groups) % banks per group. The row hit
+// rate a pattern gets follows from the same runs.
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/dram/AddressMap.h"
@@ -94,4 +95,32 @@ BankSpread dram::spreadOf(const Device &d, const Pattern &p, double bursts) {
     break;
   }
   return all;
+}
+
+double dram::estimateRowHitRate(const Device &d, const Pattern &p) {
+  if (!(d.burstBytes > 0) || !std::isfinite(d.burstBytes))
+    return 0;
+  double request = std::isfinite(p.requestBytes) ? p.requestBytes : 0;
+  double nb = std::max(1.0, std::ceil(request / d.burstBytes));
+  double run = runBytes(d);
+  // A request stays in one row: every burst after its first hits.
+  double withinRequest = (nb - 1) / nb;
+  double param = std::isfinite(p.param) ? std::fabs(p.param) : 0;
+  switch (p.kind) {
+  case PatternKind::Sequential:
+    // One activate per run of the address map.
+    return std::max(0.0, 1 - d.burstBytes / run);
+  case PatternKind::Stride: {
+    // One activate per run, shared by the requests that fit in it.
+    double step = std::max(param, nb * d.burstBytes);
+    return step >= run ? withinRequest : std::max(0.0, 1 - step / run / nb);
+  }
+  case PatternKind::RowLocal:
+    return 1 - (1 - std::clamp(param, 0.0, 1.0)) / nb;
+  case PatternKind::Random:
+  case PatternKind::Banks:
+    // A random row is almost never the open one.
+    return withinRequest;
+  }
+  return 0;
 }

@@ -46,7 +46,7 @@ constexpr double kRateTolerance = 1e-6;
 constexpr double kQueueInputTolerance = 1e-6;
 /// The column spacing (spacing -> bursts the scheduler sees -> spacing) is
 /// solved to this relative tolerance, in at most kMaxColumnPasses steps.
-constexpr double kColumnTolerance = 1e-7;
+constexpr double kColumnTolerance = 1e-6;
 constexpr unsigned kMaxColumnPasses = 16;
 /// Activates per request stay above zero so that bank and activate demands
 /// stay defined for an all-hit pattern.
@@ -113,10 +113,10 @@ public:
 private:
   /// What one pass of the fixed point computes at a rate x.
   struct Pass {
-    double next;       ///< F(x), requests per clock
+    double next;                         ///< F(x), requests per clock
     double bus, activate, bank, latency; ///< clocks per request
-    double period;     ///< clocks per request before refresh
-    double refresh;    ///< share of time lost to refresh
+    double period;                       ///< clocks per request before refresh
+    double refresh;                      ///< share of time lost to refresh
   };
   double interleaved(double x, double visible, double batch) const;
   double busTime(double x);
@@ -146,7 +146,7 @@ ChannelModel::ChannelModel(const Device &dev, const Pattern &p, double h)
   auto clk = [perClock](double s) { return clocks(s, perClock); };
   q = std::max(0.0, finiteOr(p.requestBytes, 0));
   nb = std::max(1.0, std::ceil(q / d.burstBytes)); // whole bursts move
-  tBL = clk(d.burstTime); // > 0: evaluate() checked it
+  tBL = clk(d.burstTime);                          // > 0: evaluate() checked it
   tS = std::max(tBL, clk(d.tCCD_S)); // column to another bank group
   tL = std::max(tBL, clk(d.tCCD_L)); // column to the same bank group
   cl = clk(d.tCL);
@@ -182,10 +182,11 @@ ChannelModel::ChannelModel(const Device &dev, const Pattern &p, double h)
   hitLatency = ctrl + cl + tBL + (nb - 1) * tL;
   writeLatency = ctrl; // writes are posted
   // One read->write and one write->read switch per drained write batch.
-  double turn = cl + clk(d.tWTR_S) + std::max(0.0, finiteOr(d.rtwBubbleClocks, 0));
+  double turn =
+      cl + clk(d.tWTR_S) + std::max(0.0, finiteOr(d.rtwBubbleClocks, 0));
   turnPerRequest = (w > 0 && w < 1) ? w / writeQ * turn : 0;
-  actSpacing = std::max(clk(d.tFAW) / 4,
-                        s.groups >= 2 ? clk(d.tRRD_S) : clk(d.tRRD_L));
+  actSpacing =
+      std::max(clk(d.tFAW) / 4, s.groups >= 2 ? clk(d.tRRD_S) : clk(d.tRRD_L));
   // Row cycle per miss: a read precharges after tRTP, a write after its
   // data and the write recovery.
   double tRAS = clk(d.tRAS);
@@ -220,7 +221,8 @@ double ChannelModel::interleaved(double x, double visible, double batch) const {
   double waiting = stream ? streamWaiting : x * m * delta0 * runBursts;
   double others = std::max(0.0, visible - 1 - waiting);
   double runsReady = others * perRunBurst;
-  double share = std::min(1.0, 2 * runsReady) * std::min(1.0, batch * perRunBurst);
+  double share =
+      std::min(1.0, 2 * runsReady) * std::min(1.0, batch * perRunBurst);
   // The chance that a ready run is in another group (1 - targets^-runs); a
   // stream's map sends the next run to the next group.
   double otherGroup = 0;
@@ -261,7 +263,8 @@ ChannelModel::Pass ChannelModel::pass(double x) {
   double revisit = stream     ? nBanks * run / x
                    : rotation ? s.banks / x
                               : s.banks / (x * m);
-  double closed = d.refreshClosesRows ? std::min(1.0, revisit / closeInterval) : 0;
+  double closed =
+      d.refreshClosesRows ? std::min(1.0, revisit / closeInterval) : 0;
   double delta = tRCD + (1 - closed) * tRP;
   // (a) The activate of a run hides behind the bus backlog of the requests
   // queued ahead; misses within one window overlap (one start per max(R, N)
@@ -272,19 +275,21 @@ ChannelModel::Pass ChannelModel::pass(double x) {
   double pipeline = std::max(hitLatency / n, r.bus) + exposed / overlap;
   // (b) Queueing over the bus, the activate window of each rank and banks.
   double unloaded = (1 - w) * (hitLatency + m * delta) + w * writeLatency;
-  Station st[3] = {{1, 1, r.bus}, {s.ranks, m / s.ranks, actSpacing}, bankStation};
+  Station st[3] = {
+      {1, 1, r.bus}, {s.ranks, m / s.ranks, actSpacing}, bankStation};
   r.activate = st[1].visits * st[1].service;
   r.bank = st[2].visits * st[2].service;
   // A stream's or rotation's banks work beside its bus and activates.
-  double saturation = randomBanks
-                          ? pNorm({r.bus, r.activate, r.bank}, coupling)
-                          : std::max(pNorm({r.bus, r.activate}, coupling), r.bank);
+  double saturation =
+      randomBanks ? pNorm({r.bus, r.activate, r.bank}, coupling)
+                  : std::max(pNorm({r.bus, r.activate}, coupling), r.bank);
   auto moved = [](double a, double b) {
     return std::fabs(a - b) > kQueueInputTolerance * std::fabs(a);
   };
   if (moved(unloaded, mvaDelay) || moved(r.bus, mvaBus) ||
       moved(saturation, mvaSaturation)) {
-    mvaRate = meanValueAnalysis(unsigned(n), unloaded, st, residual, 1 / saturation);
+    mvaRate =
+        meanValueAnalysis(unsigned(n), unloaded, st, residual, 1 / saturation);
     mvaDelay = unloaded;
     mvaBus = r.bus;
     mvaSaturation = saturation;
@@ -306,11 +311,13 @@ ChannelModel::Pass ChannelModel::pass(double x) {
 Result ChannelModel::solve() {
   // Start at the tighter of the latency and throughput bounds (with the
   // best column spacing), close to where the fixed point ends.
-  double bus0 = randomBanks ? nb * std::min(pair, tL) + turnPerRequest : streamBus;
-  double x = (1 - refreshBase) *
-             std::min(n / ((1 - w) * (hitLatency + m * delta0) + w * writeLatency),
-                      1 / std::max({bus0, m / s.ranks * actSpacing,
-                                    bankStation.visits * bankStation.service}));
+  double bus0 =
+      randomBanks ? nb * std::min(pair, tL) + turnPerRequest : streamBus;
+  double x =
+      (1 - refreshBase) *
+      std::min(n / ((1 - w) * (hitLatency + m * delta0) + w * writeLatency),
+               1 / std::max({bus0, m / s.ranks * actSpacing,
+                             bankStation.visits * bankStation.service}));
   // F is non-increasing: a higher rate leaves fewer ready bursts to
   // interleave and fewer rows closed by refresh.
   Pass r;
@@ -326,7 +333,8 @@ Result ChannelModel::solve() {
   double useful = next * q * perSecond;
   double moved = next * nb * d.burstBytes * perSecond;
   res.requestRate = next * perSecond;
-  res.bandwidth = std::min(useful, d.peakBandwidth() * std::min(1.0, useful / moved));
+  res.bandwidth =
+      std::min(useful, d.peakBandwidth() * std::min(1.0, useful / moved));
 
   // Read latency by Little's law over the requests inside the controller:
   // its read queue, the command queues of the banks it feeds and the data
@@ -346,9 +354,10 @@ Result ChannelModel::solve() {
       {Limit::Activate, r.activate},
       {Limit::Bank, r.bank},
       {Limit::Refresh, r.refresh / (1 - r.refresh) * r.period}};
-  res.bound = std::max_element(std::begin(limits), std::end(limits),
-                               [](auto &a, auto &b) { return a.second < b.second; })
-                  ->first;
+  res.bound =
+      std::max_element(std::begin(limits), std::end(limits),
+                       [](auto &a, auto &b) { return a.second < b.second; })
+          ->first;
   return res;
 }
 } // namespace
@@ -359,41 +368,18 @@ double Device::peakBandwidth() const {
 
 llvm::StringRef dram::limitName(Limit l) {
   switch (l) {
-  case Limit::Latency: return "latency (Little's law)";
-  case Limit::Bus: return "data bus";
-  case Limit::Activate: return "activate window (tRRD/tFAW)";
-  case Limit::Bank: return "bank cycle (tRC)";
-  case Limit::Refresh: return "refresh";
+  case Limit::Latency:
+    return "latency (Little's law)";
+  case Limit::Bus:
+    return "data bus";
+  case Limit::Activate:
+    return "activate window (tRRD/tFAW)";
+  case Limit::Bank:
+    return "bank cycle (tRC)";
+  case Limit::Refresh:
+    return "refresh";
   }
   return "";
-}
-
-double dram::estimateRowHitRate(const Device &d, const Pattern &p) {
-  if (!(d.burstBytes > 0) || !std::isfinite(d.burstBytes))
-    return 0;
-  double nb = std::max(1.0, std::ceil(std::max(0.0, finiteOr(p.requestBytes, 0)) /
-                                      d.burstBytes));
-  double run = runBytes(d);
-  // A request stays in one row: every burst after its first hits.
-  double withinRequest = (nb - 1) / nb;
-  double param = std::isfinite(p.param) ? std::fabs(p.param) : 0;
-  switch (p.kind) {
-  case PatternKind::Sequential:
-    // One activate per run of the address map.
-    return std::max(0.0, 1 - d.burstBytes / run);
-  case PatternKind::Stride: {
-    // One activate per run, shared by the requests that fit in it.
-    double step = std::max(param, nb * d.burstBytes);
-    return step >= run ? withinRequest : std::max(0.0, 1 - step / run / nb);
-  }
-  case PatternKind::RowLocal:
-    return 1 - (1 - std::clamp(param, 0.0, 1.0)) / nb;
-  case PatternKind::Random:
-  case PatternKind::Banks:
-    // A random row is almost never the open one.
-    return withinRequest;
-  }
-  return 0;
 }
 
 Result dram::evaluate(const Device &d, const Pattern &p) {

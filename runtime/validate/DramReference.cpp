@@ -36,10 +36,14 @@ enum class Check { Positive, NonNegative, Whole, Fraction };
 
 const char *expectation(Check c) {
   switch (c) {
-  case Check::Positive: return "a positive number";
-  case Check::NonNegative: return "a number >= 0";
-  case Check::Whole: return "a whole number >= 1";
-  case Check::Fraction: return "a number from 0 to 1";
+  case Check::Positive:
+    return "a positive number";
+  case Check::NonNegative:
+    return "a number >= 0";
+  case Check::Whole:
+    return "a whole number >= 1";
+  case Check::Fraction:
+    return "a number from 0 to 1";
   }
   return "";
 }
@@ -99,10 +103,14 @@ public:
 private:
   static bool passes(double v, Check c) {
     switch (c) {
-    case Check::Positive: return v > 0;
-    case Check::NonNegative: return v >= 0;
-    case Check::Whole: return v >= 1 && v == std::floor(v);
-    case Check::Fraction: return v >= 0 && v <= 1;
+    case Check::Positive:
+      return v > 0;
+    case Check::NonNegative:
+      return v >= 0;
+    case Check::Whole:
+      return v >= 1 && v == std::floor(v);
+    case Check::Fraction:
+      return v >= 0 && v <= 1;
     }
     return false;
   }
@@ -202,7 +210,7 @@ bool evaluateDramRows(const CsvTable &t, DiagEngine &diags,
 
 const ReferenceSchema &ds::dramReferenceSchema() {
   static const ReferenceSchema schema{
-      "dram", kColumns, "pattern     param     req    wf     N",
-      "achieved_GBps", "limit", evaluateDramRows};
+      "dram",          kColumns, "pattern     param     req    wf     N",
+      "achieved_GBps", "limit",  evaluateDramRows};
   return schema;
 }

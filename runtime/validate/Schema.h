@@ -24,7 +24,7 @@ struct ReferenceRow {
   std::string key;     ///< the row's key columns, aligned under keyHeader
   double measured = 0; ///< the target column
   double predicted = 0;
-  std::string note;    ///< e.g. the limit that binds
+  std::string note; ///< e.g. the limit that binds
 };
 
 /// Turns every row of \p table into a ReferenceRow. A value that cannot be
@@ -34,11 +34,11 @@ using EvaluateRowsFn = bool (*)(const CsvTable &table, DiagEngine &diags,
                                 llvm::SmallVectorImpl<ReferenceRow> &rows);
 
 struct ReferenceSchema {
-  const char *name;                    ///< e.g. "dram"
+  const char *name;                     ///< e.g. "dram"
   llvm::ArrayRef<const char *> columns; ///< every column a file must have
-  const char *keyHeader;               ///< titles of ReferenceRow::key
-  const char *target;                  ///< the measured column, with unit
-  const char *noteHeader;              ///< title of ReferenceRow::note
+  const char *keyHeader;                ///< titles of ReferenceRow::key
+  const char *target;                   ///< the measured column, with unit
+  const char *noteHeader;               ///< title of ReferenceRow::note
   EvaluateRowsFn evaluate;
 };
 

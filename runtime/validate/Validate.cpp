@@ -65,9 +65,11 @@ const ReferenceSchema *identify(const CsvTable &t, llvm::StringRef file,
             .take_front(std::min(closestMissing.size(), kMissingColumnsShown)),
         ", ");
     if (closestMissing.size() > kMissingColumnsShown)
-      list += fmt::format(" and {} more", closestMissing.size() - kMissingColumnsShown);
+      list += fmt::format(" and {} more",
+                          closestMissing.size() - kMissingColumnsShown);
     diags.report(header, DiagKind::CsvMissingColumns, closest->name, list);
-    std::vector<std::string> missing(closestMissing.begin(), closestMissing.end());
+    std::vector<std::string> missing(closestMissing.begin(),
+                                     closestMissing.end());
     for (llvm::StringRef field : t.header().fields)
       if (!llvm::is_contained(closest->columns, field))
         diags.suggest(rangeOf(field), closestName(field, missing));
@@ -87,8 +89,8 @@ bool checkFieldCounts(const CsvTable &t, DiagEngine &diags) {
     llvm::StringRef at = row.fields.size() > columns
                              ? row.fields[columns]
                              : row.text.substr(row.text.size());
-    diags.report(llvm::SMLoc::getFromPointer(at.data()), DiagKind::CsvColumnCount,
-                 row.fields.size(), columns);
+    diags.report(llvm::SMLoc::getFromPointer(at.data()),
+                 DiagKind::CsvColumnCount, row.fields.size(), columns);
     ok = false;
     if (diags.stopped())
       break;
@@ -98,10 +100,11 @@ bool checkFieldCounts(const CsvTable &t, DiagEngine &diags) {
 
 void printTable(const ReferenceSchema &s, llvm::StringRef file,
                 llvm::ArrayRef<ReferenceRow> rows, llvm::raw_ostream &out) {
-  out << fmt::format("# {}: {} schema, {} measured and predicted\n",
-                     file.str(), s.name, s.target);
+  out << fmt::format("# {}: {} schema, {} measured and predicted\n", file.str(),
+                     s.name, s.target);
   out << fmt::format("{:>5}  {}  {:>10} {:>10} {:>8}  {}\n", "line",
-                     s.keyHeader, "measured", "predicted", "error", s.noteHeader);
+                     s.keyHeader, "measured", "predicted", "error",
+                     s.noteHeader);
   double sum = 0, worst = 0;
   for (const ReferenceRow &r : rows) {
     double error = 100 * (r.predicted / r.measured - 1);
@@ -117,7 +120,8 @@ void printTable(const ReferenceSchema &s, llvm::StringRef file,
 bool validateFile(const std::string &file, DiagEngine &diags,
                   llvm::raw_ostream &out) {
   if (llvm::sys::fs::is_directory(file)) {
-    diags.report(llvm::SMLoc(), DiagKind::CannotOpenFile, file, "is a directory");
+    diags.report(llvm::SMLoc(), DiagKind::CannotOpenFile, file,
+                 "is a directory");
     return false;
   }
   auto buf = llvm::MemoryBuffer::getFile(file, /*IsText=*/true);

@@ -39,7 +39,9 @@ TEST(ComputeModel, PeakPerDataType) {
   // Mixed operands run at the slower type (W4A16, FP8 x BF16).
   EXPECT_DOUBLE_EQ(peakFlops(chip, DType::INT4, DType::BF16), 989e12);
   EXPECT_DOUBLE_EQ(peakFlops(chip, DType::FP8, DType::BF16), 989e12);
-  EXPECT_DOUBLE_EQ(peakFlops(chip, DType::TF32, DType::TF32), 67e12);
+  // TF32 runs on the tensor cores at half the BF16 rate when peak.tf32 is
+  // left unset: 989e12 / 2.
+  EXPECT_DOUBLE_EQ(peakFlops(chip, DType::TF32, DType::TF32), 494.5e12);
   EXPECT_DOUBLE_EQ(peakFlops(chip, DType::FP4, DType::FP4), 3958e12);
   EXPECT_DOUBLE_EQ(peakFlops(chip, DType::INT8, DType::INT8), 1979e12);
   // Undeclared rates follow the schema defaults: FP8 = 2 x BF16.

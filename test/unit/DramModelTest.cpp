@@ -156,17 +156,24 @@ TEST(DramModel, RefreshOverhead) {
 TEST(DramModel, EstimatedRowHitRates) {
   Device d = hbm2();
   // One miss per 2 KiB run of 32 bursts.
-  EXPECT_DOUBLE_EQ(estimateRowHitRate(d, pattern(PatternKind::Sequential, 64, 1)),
-                   1 - 1.0 / 32);
+  EXPECT_DOUBLE_EQ(
+      estimateRowHitRate(d, pattern(PatternKind::Sequential, 64, 1)),
+      1 - 1.0 / 32);
   // A random request opens a row; its later bursts hit it.
-  EXPECT_DOUBLE_EQ(estimateRowHitRate(d, pattern(PatternKind::Random, 64, 1)), 0);
-  EXPECT_DOUBLE_EQ(estimateRowHitRate(d, pattern(PatternKind::Random, 256, 1)), 0.75);
-  EXPECT_DOUBLE_EQ(estimateRowHitRate(d, pattern(PatternKind::Banks, 64, 1, 4)), 0);
+  EXPECT_DOUBLE_EQ(estimateRowHitRate(d, pattern(PatternKind::Random, 64, 1)),
+                   0);
+  EXPECT_DOUBLE_EQ(estimateRowHitRate(d, pattern(PatternKind::Random, 256, 1)),
+                   0.75);
+  EXPECT_DOUBLE_EQ(estimateRowHitRate(d, pattern(PatternKind::Banks, 64, 1, 4)),
+                   0);
   // A 128 B stride: 16 requests share a run's activate.
-  EXPECT_DOUBLE_EQ(estimateRowHitRate(d, pattern(PatternKind::Stride, 64, 1, 128)),
-                   1 - 1.0 / 16);
-  EXPECT_DOUBLE_EQ(estimateRowHitRate(d, pattern(PatternKind::Stride, 64, 1, 4096)), 0);
-  EXPECT_DOUBLE_EQ(estimateRowHitRate(d, pattern(PatternKind::RowLocal, 64, 1, 0.9)), 0.9);
+  EXPECT_DOUBLE_EQ(
+      estimateRowHitRate(d, pattern(PatternKind::Stride, 64, 1, 128)),
+      1 - 1.0 / 16);
+  EXPECT_DOUBLE_EQ(
+      estimateRowHitRate(d, pattern(PatternKind::Stride, 64, 1, 4096)), 0);
+  EXPECT_DOUBLE_EQ(
+      estimateRowHitRate(d, pattern(PatternKind::RowLocal, 64, 1, 0.9)), 0.9);
   // The estimate is used when no hit rate is given, the measured one else.
   Pattern p = pattern(PatternKind::Sequential, 64, 64);
   EXPECT_DOUBLE_EQ(evaluate(d, p).rowHitRate, 1 - 1.0 / 32);
@@ -186,9 +193,9 @@ TEST(DramModel, DegenerateInputsStayFiniteAndBelowPeak) {
   refreshing.refresh = RefreshMode::AllBank;
   refreshing.tRFC = 2 * refreshing.tREFI;
   for (const Device &d : {hbm2(), one, broken, refreshing}) {
-    for (PatternKind k : {PatternKind::Sequential, PatternKind::Random,
-                          PatternKind::Stride, PatternKind::RowLocal,
-                          PatternKind::Banks}) {
+    for (PatternKind k :
+         {PatternKind::Sequential, PatternKind::Random, PatternKind::Stride,
+          PatternKind::RowLocal, PatternKind::Banks}) {
       for (double request : {1.0, 32.0, 64.0, 4096.0}) {
         for (double outstanding : {0.0, 0.5, 1.0, 1e9, double(NAN)}) {
           for (double write : {0.0, 1.0}) {
@@ -268,7 +275,7 @@ RandomCase randomCase(unsigned seed) {
   d.seqRunBytes = d.burstBytes * pick({4, 8, 32, 128});
   Pattern &p = c.pattern;
   p.kind = PatternKind(unsigned(pick({0, 1, 2, 3, 4})));
-  p.param = p.kind == PatternKind::Stride     ? pick({64, 256, 4096, 65536, 1e6})
+  p.param = p.kind == PatternKind::Stride ? pick({64, 256, 4096, 65536, 1e6})
             : p.kind == PatternKind::RowLocal ? pick({0, 0.5, 0.9})
             : p.kind == PatternKind::Banks    ? pick({1, 2, 5, 16, 64})
                                               : 0;
