@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DEEPSTACK = $(BUILD)/bin/deepstack
 
-.PHONY: all deps configure build demo test test-asan fuzz bench clean
+.PHONY: all deps configure build demo test test-asan fuzz bench validate clean
 
 all: build
 
@@ -48,6 +48,12 @@ fuzz: deps
 
 bench: build
 	$(BUILD)/bin/deepstack-bench
+	$(BUILD)/bin/deepstack-bench-runtime --benchmark_filter='Mix|Stack|Gemm|Thermal|Chip'
+	$(BUILD)/bin/deepstack-bench-compute
+
+# The model's error against every reference file the tool understands.
+validate: build
+	$(DEEPSTACK) validate data/reference/dram/*.csv
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
