@@ -15,6 +15,8 @@
 #include <cassert>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 
 namespace ds {
 namespace compute {
@@ -59,7 +61,7 @@ void finish(OpCost &c, double launch);
 /// model: every term but DRAM, the fewest DRAM bytes the candidate can move,
 /// and the parts of its access pattern that bound the bandwidth it can get.
 /// Left uninitialised by default (arrays of them live on the stack of every
-/// call); the caller sets every field but `bound`.
+/// call); the caller sets every field but `bound` and `writeShare`.
 struct Candidate {
   double fixedTime;    ///< max(compute, SRAM, L2), launch excluded
   double minDramBytes; ///< with the best L2 reuse conceivable
@@ -67,6 +69,7 @@ struct Candidate {
   double outstanding; ///< requests in flight per channel
   double request;     ///< bytes per request
   double bound;       ///< lower bound on the time, set by the search
+  double writeShare;  ///< writeBytes / minDramBytes, set by the search
   uint16_t index;     ///< the caller's encoding of the tiling
   bool done;
 };
@@ -77,9 +80,11 @@ struct Candidate {
 constexpr double kSearchTolerance = 1e-9;
 
 /// The most favourable pattern of the not yet costed candidates, among
-/// those with request size \p request (any size when 0).
+/// those with request size \p request (any size when 0), and of \p extra
+/// if given (and of that size).
 inline dram::Pattern boundPattern(const Candidate *cands, unsigned n,
-                                  double request) {
+                                  double request,
+                                  const Candidate *extra = nullptr) {
   dram::Pattern p;
   p.kind = dram::PatternKind::Sequential;
   p.outstanding = 1;
@@ -91,11 +96,182 @@ inline dram::Pattern boundPattern(const Candidate *cands, unsigned n,
       continue;
     p.outstanding = std::max(p.outstanding, c.outstanding);
     p.requestBytes = std::max(p.requestBytes, c.request);
-    p.writeFraction =
-        std::min(p.writeFraction,
-                 c.minDramBytes > 0 ? c.writeBytes / c.minDramBytes : 0.0);
+    p.writeFraction = std::min(p.writeFraction, c.writeShare);
+  }
+  if (extra && !(request > 0 && extra->request != request)) {
+    p.outstanding = std::max(p.outstanding, extra->outstanding);
+    p.requestBytes = std::max(p.requestBytes, extra->request);
+    p.writeFraction = std::min(p.writeFraction, extra->writeShare);
   }
   return p;
+}
+
+/// The DRAM callback of one operator call, remembering its answers: the
+/// search asks for the same pattern more than once (a bound that pairs one
+/// tiling's requests in flight with its own request size is that tiling's
+/// exact pattern). Patterns match when every field has the same bits, so a
+/// deterministic callback gives the same answer; the memo lives on the
+/// stack of one call and forgets everything when it returns.
+class DramMemo {
+public:
+  explicit DramMemo(DramBandwidthFn fn) : fn(fn) {}
+  double operator()(const dram::Pattern &p) {
+    for (unsigned i = 0; i < size; ++i)
+      if (same(keys[i], p))
+        return values[i];
+    double v = fn(p);
+    if (size < kSlots) {
+      keys[size] = p;
+      values[size++] = v;
+    }
+    return v;
+  }
+
+private:
+  static constexpr unsigned kSlots = 8;
+  static bool sameBits(double a, double b) {
+    uint64_t x, y;
+    std::memcpy(&x, &a, sizeof(x));
+    std::memcpy(&y, &b, sizeof(y));
+    return x == y;
+  }
+  static bool same(const dram::Pattern &a, const dram::Pattern &b) {
+    return a.kind == b.kind && sameBits(a.requestBytes, b.requestBytes) &&
+           sameBits(a.outstanding, b.outstanding) &&
+           sameBits(a.writeFraction, b.writeFraction) &&
+           sameBits(a.param, b.param) && sameBits(a.rowHitRate, b.rowHitRate);
+  }
+  DramBandwidthFn fn;
+  dram::Pattern keys[kSlots];
+  double values[kSlots];
+  unsigned size = 0;
+};
+
+/// Quotients a / b remembered for the last (a, b): the same bits in give
+/// the same bits out, so this only saves the division.
+class QuotientMemo {
+public:
+  double divide(double a, double b) {
+    if (!(sameBits(a, lastA) && sameBits(b, lastB))) {
+      lastA = a;
+      lastB = b;
+      last = a / b;
+    }
+    return last;
+  }
+  /// timeAt(amount, rate), dividing only when the inputs change.
+  double timeAt(double amount, double rate) {
+    return rate > 0 && std::isfinite(rate) && amount > 0
+               ? divide(amount, rate)
+               : 0;
+  }
+
+private:
+  static bool sameBits(double a, double b) {
+    uint64_t x, y;
+    std::memcpy(&x, &a, sizeof(x));
+    std::memcpy(&y, &b, sizeof(y));
+    return x == y;
+  }
+  double lastA = std::numeric_limits<double>::quiet_NaN(), lastB = lastA,
+         last = 0;
+};
+
+/// Folds candidate \p c into the bound pattern \p p (see boundPattern).
+inline void combine(dram::Pattern &p, const Candidate &c) {
+  p.outstanding = std::max(p.outstanding, c.outstanding);
+  p.requestBytes = std::max(p.requestBytes, c.request);
+  p.writeFraction = std::min(p.writeFraction, c.writeShare);
+}
+
+/// The two candidates a scan of the search would pick next, gathered while
+/// a pass visits the candidates in array order: `best` is the first with
+/// the lowest bound (among equal bounds, the most requests in flight, then
+/// the largest requests); `second` is what the same scan would pick once
+/// `best` is costed, so that the search needs no scan of its own. (That
+/// holds because the order is a strict weak order; a NaN key breaks it, and
+/// then `second` is left unknown.)
+struct Lowest {
+  Candidate *best = nullptr, *second = nullptr;
+  bool bestKnown = true, secondKnown = true;
+
+  static bool before(const Candidate &c, const Candidate &d) {
+    return c.bound < d.bound ||
+           (c.bound == d.bound &&
+            (c.outstanding > d.outstanding ||
+             (c.outstanding == d.outstanding && c.request > d.request)));
+  }
+  void offer(Candidate &c) {
+    if (std::isnan(c.bound) || std::isnan(c.outstanding) ||
+        std::isnan(c.request))
+      secondKnown = false;
+    if (!best || before(c, *best)) {
+      second = best;
+      best = &c;
+    } else if (!second || before(c, *second)) {
+      second = &c;
+    }
+  }
+};
+
+/// The refinement of bestFirst: marks done every candidate whose terms
+/// other than DRAM cannot beat \p best, then bounds the rest with the DRAM
+/// bandwidth of the most favourable pattern of their own request size
+/// (boundPattern(cands, n, size, shadow)), for the first eight sizes in
+/// array order. One pass gathers the patterns, one applies the bounds and
+/// finds the two lowest for \p lowest.
+template <typename TimesMemo>
+void refine(Candidate *cands, unsigned n, const ChipRates &r, double best,
+            const Candidate *shadow, DramBandwidthFn dram, TimesMemo &times,
+            Lowest &lowest) {
+  constexpr unsigned kMaxSizes = 8;
+  double sizes[kMaxSizes];
+  dram::Pattern patterns[kMaxSizes];
+  unsigned numSizes = 0;
+  // boundPattern(cands, n, size) takes every candidate in when the size is
+  // not positive (or not a number): such sizes share this pattern.
+  dram::Pattern any = boundPattern(cands, 0, 0);
+  for (unsigned i = 0; i < n; ++i) {
+    Candidate &c = cands[i];
+    if (c.done)
+      continue;
+    if ((c.fixedTime + r.launch) * (1 + kSearchTolerance) >= best) {
+      c.done = true;
+      continue;
+    }
+    combine(any, c);
+    unsigned j = 0;
+    while (j < numSizes && sizes[j] != c.request)
+      ++j;
+    if (j == numSizes) {
+      // Sizes past the eighth keep the shared bound.
+      if (numSizes == kMaxSizes)
+        continue;
+      sizes[numSizes] = c.request;
+      patterns[numSizes++] = boundPattern(cands, 0, 0);
+    }
+    combine(patterns[j], c);
+  }
+  double bandwidths[kMaxSizes];
+  for (unsigned j = 0; j < numSizes; ++j) {
+    bool all = !(sizes[j] > 0);
+    dram::Pattern p = all ? any : patterns[j];
+    if (shadow && (all || shadow->request == sizes[j]))
+      combine(p, *shadow);
+    bandwidths[j] = dram(p) * r.u;
+  }
+  for (unsigned i = 0; i < n; ++i) {
+    Candidate &c = cands[i];
+    if (c.done)
+      continue;
+    unsigned j = 0;
+    while (j < numSizes && !(sizes[j] == c.request))
+      ++j;
+    if (j < numSizes)
+      c.bound =
+          std::max(c.fixedTime, times.timeAt(c.minDramBytes, bandwidths[j]));
+    lowest.offer(c);
+  }
 }
 
 /// The cheapest candidate's cost. The DRAM model is asked once for a pattern
@@ -103,7 +279,7 @@ inline dram::Pattern boundPattern(const Candidate *cands, unsigned n,
 /// flight, the largest request, and the smallest write share any candidate
 /// has at its fewest bytes. That bounds every candidate's time from below
 /// (fewest bytes at the best bandwidth); candidates are then costed exactly
-/// (\p exact(index), one DRAM call each) in order of that bound until none
+/// (\p exact(index, dram), one DRAM call each) in order of that bound until none
 /// left can beat the best; if the first is not enough, the bound is refined
 /// once per request size. The bound holds when DRAM bandwidth does not drop
 /// as requests in flight or their size grow or the write share falls, and
@@ -111,32 +287,58 @@ inline dram::Pattern boundPattern(const Candidate *cands, unsigned n,
 /// Little's law, bus efficiency and read/write turnarounds); should a DRAM
 /// model break that, the result is still a real tiling's cost, maybe not
 /// the cheapest.
-template <typename ExactFn>
+///
+/// A caller may leave out candidates that another one dominates: the same
+/// DRAM pattern and bytes, every other term no smaller, and a later place in
+/// the array (so such a candidate is never costed before its dominator and
+/// never wins). The search then takes the same path as with them:
+/// \p shadowFixed(index) gives the smallest fixed time among the candidates
+/// left out because of candidate `index` (+inf if none). The only trace a
+/// left-out candidate leaves on the path is its share in the refined bound
+/// of its request size while its dominator has already been costed; its
+/// share is its dominator's, which is added back there.
+template <typename ExactFn, typename ShadowFn>
 OpCost bestFirst(Candidate *cands, unsigned n, const ChipRates &r,
-                 DramBandwidthFn dram, ExactFn exact) {
+                 DramBandwidthFn model, ExactFn exact, ShadowFn shadowFixed) {
   assert(n > 0 && "no tiling candidate");
-  double bMax = dram(boundPattern(cands, n, 0)) * r.u;
-  for (unsigned i = 0; i < n; ++i)
-    cands[i].bound =
-        std::max(cands[i].fixedTime, timeAt(cands[i].minDramBytes, bMax));
+  DramMemo memo(model);
+  DramBandwidthFn dram(memo);
+  // Candidates mostly share their byte counts (they differ only by split-K
+  // spills), so each quotient below is worked out once per distinct input.
+  QuotientMemo shares, times;
+
+  // The write share each candidate has at its fewest bytes, and the most
+  // favourable pattern of them all (boundPattern(cands, n, 0)), in one pass.
+  dram::Pattern global = boundPattern(cands, 0, 0);
+  for (unsigned i = 0; i < n; ++i) {
+    Candidate &c = cands[i];
+    c.writeShare =
+        c.minDramBytes > 0 ? shares.divide(c.writeBytes, c.minDramBytes) : 0.0;
+    combine(global, c);
+  }
+  double bMax = dram(global) * r.u;
+  Lowest lowest;
+  for (unsigned i = 0; i < n; ++i) {
+    cands[i].bound = std::max(cands[i].fixedTime,
+                              times.timeAt(cands[i].minDramBytes, bMax));
+    lowest.offer(cands[i]);
+  }
 
   OpCost result;
   bool have = false;
   bool refined = false;
+  const Candidate *first = nullptr; ///< the first candidate costed
   for (;;) {
     // Lowest bound next; among equals the likeliest to reach it: the most
-    // requests in flight, then the largest requests.
-    Candidate *next = nullptr;
-    for (unsigned i = 0; i < n; ++i) {
-      Candidate &c = cands[i];
-      if (c.done)
-        continue;
-      if (!next || c.bound < next->bound ||
-          (c.bound == next->bound &&
-           (c.outstanding > next->outstanding ||
-            (c.outstanding == next->outstanding && c.request > next->request))))
-        next = &c;
+    // requests in flight, then the largest requests. The passes over the
+    // candidates find it on the way; a scan only when they did not.
+    if (!lowest.bestKnown) {
+      lowest = Lowest();
+      for (unsigned i = 0; i < n; ++i)
+        if (!cands[i].done)
+          lowest.offer(cands[i]);
     }
+    Candidate *next = lowest.best;
     if (!next)
       break;
     if (have &&
@@ -151,34 +353,27 @@ OpCost bestFirst(Candidate *cands, unsigned n, const ChipRates &r,
       // refining again as the best improves costs more calls than it
       // saves.)
       refined = true;
-      for (unsigned i = 0; i < n; ++i)
-        if ((cands[i].fixedTime + r.launch) * (1 + kSearchTolerance) >=
-            result.time)
-          cands[i].done = true;
-      double seen[8];
-      unsigned numSeen = 0;
-      for (unsigned i = 0; i < n; ++i) {
-        Candidate &c = cands[i];
-        if (c.done)
-          continue;
-        unsigned j = 0;
-        while (j < numSeen && seen[j] != c.request)
-          ++j;
-        if (j < numSeen)
-          continue;
-        if (numSeen == 8)
-          break;
-        seen[numSeen++] = c.request;
-        double b = dram(boundPattern(cands, n, c.request)) * r.u;
-        for (unsigned k = i; k < n; ++k)
-          if (!cands[k].done && cands[k].request == c.request)
-            cands[k].bound =
-                std::max(cands[k].fixedTime, timeAt(cands[k].minDramBytes, b));
-      }
+      // Only `first` has been costed: the candidates it dominates are still
+      // in the running if the cheapest of them is not dropped.
+      const Candidate *shadow =
+          (shadowFixed(first->index) + r.launch) * (1 + kSearchTolerance) <
+                  result.time
+              ? first
+              : nullptr;
+      lowest = Lowest();
+      refine(cands, n, r, result.time, shadow, dram, times, lowest);
       continue;
     }
+    // The next pick is the runner-up (if known); the one after it needs a
+    // scan.
+    lowest.bestKnown = lowest.secondKnown;
+    lowest.best = lowest.second;
+    lowest.second = nullptr;
+    lowest.secondKnown = false;
     next->done = true;
-    OpCost c = exact(next->index);
+    if (!first)
+      first = next;
+    OpCost c = exact(next->index, dram);
     if (!have || c.time < result.time) {
       result = c;
       have = true;

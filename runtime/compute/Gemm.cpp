@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/compute/ComputeDetail.h"
+#include "llvm/Support/Compiler.h"
 
 using namespace ds;
 using namespace ds::compute;
@@ -117,10 +118,11 @@ struct Geometry {
   double perCore;    ///< requests per channel one busy core keeps in flight
 };
 
-Geometry geometry(const Problem &p, const Axis &am, const Axis &an,
-                  const DepthAxis &ak) {
+/// Fills \p g in place: the search keeps its shapes in an array, and
+/// copying a returned Geometry into it reloads the fields just stored.
+void geometry(const Problem &p, const Axis &am, const Axis &an,
+              const DepthAxis &ak, Geometry &g) {
   const ChipRates &r = p.r;
-  Geometry g;
   g.tm = am.t;
   g.tn = an.t;
   g.tk = ak.t;
@@ -161,7 +163,6 @@ Geometry geometry(const Problem &p, const Axis &am, const Axis &an,
   double storeBytes = am.fetched * an.fetched * p.bo;
   g.perCore =
       (double(r.stages) * stageBytes + storeBytes) * p.invChannels / g.request;
-  return g;
 }
 
 /// One tiling costed in everything but DRAM time.
@@ -177,7 +178,8 @@ struct Plan {
   double outstanding;
 };
 
-Plan plan(const Problem &p, const Geometry &g, int64_t split) {
+LLVM_ATTRIBUTE_ALWAYS_INLINE Plan plan(const Problem &p, const Geometry &g,
+                                         int64_t split) {
   const ChipRates &r = p.r;
   Plan q;
   q.g = &g;
@@ -312,9 +314,10 @@ OpCost compute::gemmWithTile(const ChipIR &chip, const GemmShape &s, Tile t,
                              DramBandwidthFn dram) {
   ChipRates r(chip);
   Problem p(r, chip, s);
-  Geometry g = geometry(p, Axis(std::max<int64_t>(1, t.m), p.m, r.mmaM),
-                        Axis(std::max<int64_t>(1, t.n), p.n, r.mmaN),
-                        DepthAxis(p, std::max<int64_t>(1, t.k)));
+  Geometry g;
+  geometry(p, Axis(std::max<int64_t>(1, t.m), p.m, r.mmaM),
+           Axis(std::max<int64_t>(1, t.n), p.n, r.mmaN),
+           DepthAxis(p, std::max<int64_t>(1, t.k)), g);
   return complete(p, plan(p, g, std::max<int64_t>(1, t.splitK)), dram);
 }
 
@@ -322,29 +325,6 @@ OpCost compute::gemm(const ChipIR &chip, const GemmShape &s,
                      DramBandwidthFn dram) {
   ChipRates r(chip);
   Problem p(r, chip, s);
-  Geometry shapes[kNumMN * kNumMN * kNumK];
-  Candidate cands[kNumMN * kNumMN * kNumK * kNumSplits];
-  unsigned numShapes = 0, n = 0;
-  auto addShape = [&](const Axis &am, const Axis &an, const DepthAxis &ak) {
-    const Geometry &g = shapes[numShapes] = geometry(p, am, an, ak);
-    double tiles = p.inst * g.gm * g.gn;
-    for (unsigned is = 0; is < kNumSplits; ++is) {
-      // Split only to fill idle cores; the set of splits grows with the
-      // cores, so more cores are never slower.
-      if (is > 0 && tiles * double(kSplits[is]) > r.cores)
-        break;
-      Plan q = plan(p, g, kSplits[is]);
-      Candidate &c = cands[n++];
-      c.fixedTime = std::max({q.computeTime, q.sramTime, q.l2Time});
-      c.writeBytes = p.inst * p.c + q.spill / 2;
-      c.minDramBytes = p.inst * (p.a + p.b) + c.writeBytes + q.spill / 2;
-      c.outstanding = q.outstanding;
-      c.request = g.request;
-      c.index = uint16_t(numShapes * kNumSplits + is);
-      c.done = false;
-    }
-    ++numShapes;
-  };
   // Divisions per tile size, not per tile shape.
   const Axis ms[] = {{kTileMN[0], p.m, r.mmaM},
                      {kTileMN[1], p.m, r.mmaM},
@@ -360,18 +340,183 @@ OpCost compute::gemm(const ChipIR &chip, const GemmShape &s,
   static_assert(sizeof(ms) / sizeof(ms[0]) == kNumMN &&
                     sizeof(ks) / sizeof(ks[0]) == kNumK,
                 "one axis per tile size");
-  for (const Axis &am : ms)
-    for (const Axis &an : ns)
-      for (const DepthAxis &ak : ks)
-        if (p.fits(am.t, an.t, ak.t))
-          addShape(am, an, ak);
+  // Tiles larger than the smallest one that covers a dimension in a single
+  // block are dominated and skipped. Along M, compare tm > t* >= m with t*:
+  //  - tile count (1), fetched rows (m) and so tiles, waves, splits, K
+  //    steps, L2 bytes, split-K partials, requests in flight and the DRAM
+  //    request (set by K or N) are the same;
+  //  - the L2 reuse is the same: with one tile row, reuse() only considers
+  //    rows = 1, where min(rows * tm, m) = m for both;
+  //  - executed rows roundUp(tm, mma.m) >= roundUp(t*, mma.m), so FLOPs,
+  //    compute time and SRAM bytes and time are no smaller (floating-point
+  //    products are monotone in each non-negative factor);
+  //  - if tm fits SRAM so does t*.
+  // So its DRAM bytes, pattern and time are equal, every other term is no
+  // smaller, and its cost is never below t*'s. Nor can it win a tie: its
+  // search bound is no lower and, among equal bounds and patterns, the
+  // search takes the earlier candidate, t*'s (smaller tiles come first),
+  // and keeps a later one only if strictly cheaper. The same holds along N
+  // unless the output is the largest operand, in which case the DRAM
+  // request is a tile row of the output (tn wide) and a wider tile may get
+  // more bandwidth: then every width stays. (bestFirst() keeps the search
+  // path as it was with them, see shadowFixed below.)
+  auto covering = [](int64_t dim) {
+    unsigned i = 0;
+    while (i + 1 < kNumMN && kTileMN[i] < dim)
+      ++i;
+    return i + 1;
+  };
+  bool requestByOutput = p.b >= p.a ? p.c > p.b : p.c > p.a;
+  unsigned numM = covering(p.m);
+  unsigned numN = requestByOutput ? kNumMN : covering(p.n);
+
+  // The candidates, shape by shape (M outermost, then N, then K, then the
+  // split), costed in everything but DRAM time. What geometry() and plan()
+  // compute is assembled here from parts shared by a row of the loop (per
+  // split, per tile size, per pair of sizes), each part with the same
+  // operations in the same order, so that every value is the same to the
+  // bit as theirs (complete() recomputes the winner's with them).
+  Geometry shapes[kNumMN * kNumMN * kNumK];
+  uint8_t shapeAxes[kNumMN * kNumMN * kNumK][3]; ///< im, in, ik of a shape
+  Candidate cands[kNumMN * kNumMN * kNumK * kNumSplits];
+  unsigned numShapes = 0, n = 0;
+  // Per split: partials, spill and the write and fewest DRAM bytes.
+  double l2Partials[kNumSplits], writeBytes[kNumSplits],
+      minDramBytes[kNumSplits];
+  for (unsigned is = 0; is < kNumSplits; ++is) {
+    int64_t split = kSplits[is];
+    double partials = split > 1 ? p.inst * double(split) * double(p.m) *
+                                      double(p.n) * kPartialBytes
+                                : 0.0;
+    double spill = partials > r.l2 ? 2 * partials : 0.0;
+    l2Partials[is] = 2 * partials;
+    writeBytes[is] = p.inst * p.c + spill / 2;
+    minDramBytes[is] = p.inst * (p.a + p.b) + writeBytes[is] + spill / 2;
+  }
+  // Per depth and split: the k-steps of one slice.
+  double sliceSteps[kNumK][kNumSplits];
+  for (unsigned ik = 0; ik < kNumK; ++ik)
+    for (unsigned is = 0; is < kNumSplits; ++is)
+      sliceSteps[ik][is] = std::ceil(ks[ik].steps / double(kSplits[is]));
+  auto addShapes = [&](unsigned im, unsigned in, unsigned ikFirst,
+                       unsigned ikEnd) {
+    const Axis &am = ms[im], &an = ns[in];
+    // Per pair of sizes: tiles, L2 bytes, stores, and per split the waves
+    // and L2 time (none of them depends on the depth).
+    double tiles = p.inst * am.count * an.count;
+    double l2Operands = p.inst * (an.count * p.a + am.count * p.b + p.c);
+    double storeBytes = am.fetched * an.fetched * p.bo;
+    double outRow = requestByOutput ? roundUp(double(an.t) * p.bo, r.sector)
+                                    : 0.0;
+    unsigned numSplits = 1;
+    // Split only to fill idle cores; the set of splits grows with the
+    // cores, so more cores are never slower.
+    while (numSplits < kNumSplits &&
+           !(tiles * double(kSplits[numSplits]) > r.cores))
+      ++numSplits;
+    double wavesCeil[kNumSplits], busy[kNumSplits], l2Time[kNumSplits];
+    for (unsigned is = 0; is < numSplits; ++is) {
+      double splitTiles = tiles * double(kSplits[is]);
+      wavesCeil[is] = std::ceil(splitTiles * p.invCores);
+      busy[is] = std::min(r.cores, splitTiles);
+      l2Time[is] = (l2Operands + l2Partials[is]) * p.invL2;
+    }
+    for (unsigned ik = ikFirst; ik < ikEnd; ++ik) {
+      const DepthAxis &ak = ks[ik];
+      if (!p.fits(am.t, an.t, ak.t))
+        continue;
+      double tk = double(ak.t);
+      shapeAxes[numShapes][0] = uint8_t(im);
+      shapeAxes[numShapes][1] = uint8_t(in);
+      shapeAxes[numShapes][2] = uint8_t(ik);
+      Geometry &g = shapes[numShapes];
+      g.tm = am.t;
+      g.tn = an.t;
+      g.tk = ak.t;
+      g.gm = am.count;
+      g.gn = an.count;
+      g.kSteps = ak.steps;
+      g.stepFlops = 2 * am.executed * an.executed * ak.executed;
+      g.stepSram = am.executed * tk * p.ba +
+                   am.executed * p.invMmaM * tk * an.executed * p.bb;
+      g.l2Operands = l2Operands;
+      if (p.b >= p.a)
+        g.request = p.b >= p.c ? ak.rowB : outRow;
+      else
+        g.request = p.a >= p.c ? ak.rowA : outRow;
+      double stageBytes = am.fetched * tk * p.ba + tk * an.fetched * p.bb;
+      g.perCore = (double(r.stages) * stageBytes + storeBytes) *
+                  p.invChannels / g.request;
+      for (unsigned is = 0; is < numSplits; ++is) {
+        double kSteps = sliceSteps[ik][is];
+        Candidate &c = cands[n++];
+        c.fixedTime = std::max(
+            {wavesCeil[is] * kSteps * g.stepFlops * p.invCorePeak,
+             wavesCeil[is] * kSteps * g.stepSram * p.invCoreSram, l2Time[is]});
+        c.writeBytes = writeBytes[is];
+        c.minDramBytes = minDramBytes[is];
+        c.outstanding = std::max(1.0, busy[is] * g.perCore);
+        c.request = g.request;
+        c.index = uint16_t(numShapes * kNumSplits + is);
+        c.done = false;
+      }
+      ++numShapes;
+    }
+  };
+  for (unsigned im = 0; im < numM; ++im)
+    for (unsigned in = 0; in < numN; ++in)
+      addShapes(im, in, 0, kNumK);
   // A core too small for any candidate still runs the smallest tile (from
   // L2, slowly): the model answers rather than fails.
-  if (n == 0)
-    addShape(ms[0], ns[0], ks[0]);
-  return bestFirst(cands, n, r, dram, [&](uint16_t index) {
-    return complete(
-        p, plan(p, shapes[index / kNumSplits], kSplits[index % kNumSplits]),
-        dram);
-  });
+  if (n == 0) {
+    Geometry &g = shapes[0];
+    geometry(p, ms[0], ns[0], ks[0], g);
+    shapeAxes[0][0] = shapeAxes[0][1] = shapeAxes[0][2] = 0;
+    numShapes = 1;
+    double tiles = p.inst * g.gm * g.gn;
+    for (unsigned is = 0; is < kNumSplits; ++is) {
+      if (is > 0 && tiles * double(kSplits[is]) > r.cores)
+        break;
+      Plan q = plan(p, g, kSplits[is]);
+      Candidate &c = cands[n++];
+      c.fixedTime = std::max({q.computeTime, q.sramTime, q.l2Time});
+      c.writeBytes = p.inst * p.c + q.spill / 2;
+      c.minDramBytes = p.inst * (p.a + p.b) + c.writeBytes + q.spill / 2;
+      c.outstanding = q.outstanding;
+      c.request = g.request;
+      c.index = uint16_t(is);
+      c.done = false;
+    }
+  }
+  // The cheapest fixed time among the skipped tiles a candidate dominates:
+  // the next size up along M and along N (fixed time grows with the tile
+  // along each axis, so larger ones cost at least as much).
+  auto shadowFixed = [&](uint16_t index) {
+    const uint8_t *axes = shapeAxes[index / kNumSplits];
+    unsigned im = axes[0], in = axes[1], ik = axes[2];
+    int64_t split = kSplits[index % kNumSplits];
+    double least = HUGE_VAL;
+    auto consider = [&](unsigned jm, unsigned jn) {
+      if (!p.fits(ms[jm].t, ns[jn].t, ks[ik].t))
+        return;
+      Geometry g;
+      geometry(p, ms[jm], ns[jn], ks[ik], g);
+      Plan q = plan(p, g, split);
+      least = std::min(least, std::max({q.computeTime, q.sramTime, q.l2Time}));
+    };
+    if (im + 1 == numM && numM < kNumMN)
+      consider(numM, in);
+    if (in + 1 == numN && numN < kNumMN)
+      consider(im, numN);
+    return least;
+  };
+  return bestFirst(
+      cands, n, r, dram,
+      [&](uint16_t index, DramBandwidthFn memo) {
+        return complete(p,
+                        plan(p, shapes[index / kNumSplits],
+                             kSplits[index % kNumSplits]),
+                        memo);
+      },
+      shadowFixed);
 }

@@ -34,16 +34,40 @@ double power(double v, double p) {
 // is short (posted writes), hence the best rate so far. Once the cap is
 // reached nothing can raise the rate, so the recursion stops: the cost is
 // set by the saturation knee, not by N.
+//
+// Saturation is often provable up front, which skips the recursion: the
+// rate never exceeds the cap, so with u = xMax v S <= 1 every A(n) <= n A(1)
+// (induction: A(n) = X(n-1) v S A(n-1) + A(1)), hence
+//   R(n) <= delay + xMax C (n-1),   C = sum(c v v S A(1)).
+// If N / that bound reaches xMax with room to spare, X(N) (or an earlier
+// X(n)) reaches the cap and the recursion would return xMax: return it now.
+// The room (kProofMargin) covers the rounding of N steps of the recursion
+// and of u slightly above 1, so the answer is the recursion's to the bit.
 double dram::meanValueAnalysis(unsigned population, double delay,
                                const Station (&st)[3], double residual,
                                double xMax) {
   constexpr double kSaturated = 1 - 1e-12; // of xMax: rounding, not physics
+  constexpr double kProofMargin = 1e-6;
   double demand[3], busy[3], coef[3], a[3];
   for (unsigned i = 0; i < 3; ++i) {
     demand[i] = st[i].visits * st[i].service;
     busy[i] = residual * st[i].service;
     coef[i] = st[i].count * st[i].visits * demand[i];
     a[i] = busy[i];
+  }
+  if (population >= 1 && population <= 1u << 20 && xMax > 0 &&
+      std::isfinite(xMax) && delay >= 0 && std::isfinite(delay)) {
+    double c = 0, u = 0;
+    bool sane = true;
+    for (unsigned i = 0; i < 3; ++i) {
+      sane = sane && coef[i] >= 0 && busy[i] >= 0 && demand[i] >= 0;
+      c += coef[i] * busy[i];
+      u = std::max(u, xMax * demand[i]);
+    }
+    double n = double(population);
+    if (sane && std::isfinite(c) && u <= 1 + 1e-12 &&
+        n >= xMax * (1 + kProofMargin) * (delay + xMax * c * (n - 1)))
+      return xMax;
   }
   double best = 0, x = 0, sum = 0;
   for (unsigned n = 1; n <= population; ++n) {

@@ -70,6 +70,24 @@ double rechargeEfficiency(const MemoryIR &m) {
   double t = (Lc - L / 2) / (L / 2);
   return 1.0 - t * (1.0 - eFull);
 }
+
+/// "DRAM timing: " + limitName(l), spelled out so that no result builds a
+/// string.
+llvm::StringRef timingLimitName(Limit l) {
+  switch (l) {
+  case Limit::Latency:
+    return "DRAM timing: latency (Little's law)";
+  case Limit::Bus:
+    return "DRAM timing: data bus";
+  case Limit::Activate:
+    return "DRAM timing: activate window (tRRD/tFAW)";
+  case Limit::Bank:
+    return "DRAM timing: bank cycle (tRC)";
+  case Limit::Refresh:
+    return "DRAM timing: refresh";
+  }
+  return "DRAM timing: ";
+}
 } // namespace
 
 StackResult dram::evaluateStack(const MemoryIR &m, const Pattern &pattern,
@@ -95,41 +113,49 @@ StackResult dram::evaluateStack(const MemoryIR &m, const Pattern &pattern,
   double bufferSlots = std::max(1.0, std::floor(m.buffer / request));
   p.outstanding = std::max(1.0, std::min(p.outstanding, bufferSlots));
 
-  r.limits.push_back({"channel peak", r.channelPeak});
-  r.limits.push_back({"vertical link", r.verticalPeak});
   double sustained;
+  llvm::StringRef sustainedName;
   if (m.mode == DramMode::Simple) {
     double moved = std::ceil(request / dev.burstBytes) * dev.burstBytes;
     sustained = r.peak * r.rechargeEfficiency * (1 - r.refreshOverhead) *
                 request / moved;
-    r.limits.push_back({"recharge hiding (simple)", sustained});
+    sustainedName = "recharge hiding (simple)";
     r.latency = dev.tRCD + dev.tCL + dev.burstTime + dev.controllerLatency;
     r.rowHitRate = p.rowHitRate >= 0 ? p.rowHitRate
                                      : estimateRowHitRate(dev, p);
   } else {
     Result d = evaluate(dev, p);
     sustained = d.bandwidth;
+    sustainedName = timingLimitName(d.bound);
     r.latency = d.latency;
     r.rowHitRate = p.rowHitRate >= 0 ? p.rowHitRate : d.rowHitRate;
-    r.limits.push_back({"DRAM timing: " + limitName(d.bound).str(),
-                        d.bandwidth});
   }
   // Cores see the controller's latency plus the on-chip round trip; their
   // buffered bytes bound what they can sustain (Little's law).
   double coreLatency = r.latency + m.roundTrip;
   double littles = totalChannels(m) * p.outstanding * request / coreLatency;
-  r.limits.push_back({"buffering (Little's law)", littles});
   r.latency = coreLatency;
 
+  // The limits are written in place: building each in a temporary and
+  // copying it in costs a stalled reload per limit.
+  r.limits.resize_for_overwrite(4);
+  StackLimit *limits = r.limits.data();
+  limits[0].name = "channel peak";
+  limits[0].bandwidth = r.channelPeak;
+  limits[1].name = "vertical link";
+  limits[1].bandwidth = r.verticalPeak;
+  limits[2].name = sustainedName;
+  limits[2].bandwidth = sustained;
+  limits[3].name = "buffering (Little's law)";
+  limits[3].bandwidth = littles;
+
   r.bandwidth = std::min({sustained, r.verticalPeak, littles});
-  r.boundBy = r.limits.front().name;
-  double least = r.limits.front().bandwidth;
-  for (const StackLimit &l : r.limits) {
-    if (l.bandwidth < least) {
-      least = l.bandwidth;
-      r.boundBy = l.name;
-    }
-  }
+  // The first of the smallest.
+  unsigned bound = 0;
+  for (unsigned i = 1; i < 4; ++i)
+    if (limits[i].bandwidth < limits[bound].bandwidth)
+      bound = i;
+  r.boundBy = limits[bound].name;
 
   // Energy: one activate per missed row, array access and the vertical hop
   // for every bit moved (a request smaller than a burst moves the burst).

@@ -14,7 +14,7 @@
 #include "ir/IR.h"
 #include "runtime/dram/DeviceModel.h"
 #include "llvm/ADT/SmallVector.h"
-#include <string>
+#include "llvm/ADT/StringRef.h"
 
 namespace ds {
 namespace dram {
@@ -27,9 +27,10 @@ constexpr double kHotRefreshKelvin = 273.15 + 85.0;
 /// sharing a vertical port act as ranks on its channels.
 Device deviceFor(const MemoryIR &m, double temperature);
 
-/// One limit on the sustained bandwidth, for reports.
+/// One limit on the sustained bandwidth, for reports. Names are string
+/// literals (static storage), so a result costs no allocation.
 struct StackLimit {
-  std::string name;
+  llvm::StringRef name;
   double bandwidth; ///< bytes/s, whole chip
 };
 
@@ -46,7 +47,7 @@ struct StackResult {
   double energyPerByte = 0;      ///< J per byte moved (activate + access +
                                  ///< vertical link)
   double backgroundPower = 0;    ///< W, all dies
-  std::string boundBy;           ///< the binding limit
+  llvm::StringRef boundBy;       ///< the binding limit (a static string)
   llvm::SmallVector<StackLimit, 6> limits; ///< every limit considered
 };
 

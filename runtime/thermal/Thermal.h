@@ -13,7 +13,7 @@
 #define DEEPSTACK_RUNTIME_THERMAL_THERMAL_H
 
 #include "ir/IR.h"
-#include <vector>
+#include "llvm/ADT/SmallVector.h"
 
 namespace ds {
 namespace thermal {
@@ -28,7 +28,9 @@ struct PowerInput {
 struct ThermalResult {
   double power = 0;              ///< W after throttling (logic + DRAM)
   double logicTemperature = 0;   ///< K
-  std::vector<double> layers;    ///< K, DRAM dies from the bottom up
+  /// K, DRAM dies from the bottom up (inline up to 16 dies: evaluating a
+  /// chip allocates nothing).
+  llvm::SmallVector<double, 16> layers;
   double maxTemperature = 0;     ///< K, hottest point
   double resistance = 0;         ///< C/W of the chain, R(L)
   double clockScale = 1;         ///< 1 = no throttling
