@@ -163,6 +163,8 @@ OpCost evaluate(const Problem &p, int64_t tq, int64_t tkv, DramBandwidthFn dram,
     cand->fixedTime = std::max({c.computeTime, c.sramTime, c.l2Time});
     cand->minDramBytes = 2 * p.qBytes + p.groups * p.kvBytes + spill;
     cand->writeBytes = writes;
+    cand->writeShare =
+        cand->minDramBytes > 0 ? writes / cand->minDramBytes : 0.0;
     cand->outstanding = c.pattern.outstanding;
     cand->request = c.pattern.requestBytes;
     cand->done = false;

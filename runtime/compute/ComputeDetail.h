@@ -61,7 +61,7 @@ void finish(OpCost &c, double launch);
 /// model: every term but DRAM, the fewest DRAM bytes the candidate can move,
 /// and the parts of its access pattern that bound the bandwidth it can get.
 /// Left uninitialised by default (arrays of them live on the stack of every
-/// call); the caller sets every field but `bound` and `writeShare`.
+/// call); the caller sets every field but `bound`.
 struct Candidate {
   double fixedTime;    ///< max(compute, SRAM, L2), launch excluded
   double minDramBytes; ///< with the best L2 reuse conceivable
@@ -69,7 +69,7 @@ struct Candidate {
   double outstanding; ///< requests in flight per channel
   double request;     ///< bytes per request
   double bound;       ///< lower bound on the time, set by the search
-  double writeShare;  ///< writeBytes / minDramBytes, set by the search
+  double writeShare;  ///< minDramBytes > 0 ? writeBytes / minDramBytes : 0
   uint16_t index;     ///< the caller's encoding of the tiling
   bool done;
 };
@@ -202,9 +202,13 @@ struct Lowest {
              (c.outstanding == d.outstanding && c.request > d.request)));
   }
   void offer(Candidate &c) {
-    if (std::isnan(c.bound) || std::isnan(c.outstanding) ||
-        std::isnan(c.request))
+    // Any NaN (or inf - inf) among the keys makes the sum NaN.
+    double keys = c.bound + c.outstanding + c.request;
+    if (keys != keys)
       secondKnown = false;
+    // Most candidates come after both: bound above the second's.
+    if (second && c.bound > second->bound)
+      return;
     if (!best || before(c, *best)) {
       second = best;
       best = &c;
@@ -305,17 +309,12 @@ OpCost bestFirst(Candidate *cands, unsigned n, const ChipRates &r,
   DramBandwidthFn dram(memo);
   // Candidates mostly share their byte counts (they differ only by split-K
   // spills), so each quotient below is worked out once per distinct input.
-  QuotientMemo shares, times;
+  QuotientMemo times;
 
-  // The write share each candidate has at its fewest bytes, and the most
-  // favourable pattern of them all (boundPattern(cands, n, 0)), in one pass.
+  // The most favourable pattern of them all (boundPattern(cands, n, 0)).
   dram::Pattern global = boundPattern(cands, 0, 0);
-  for (unsigned i = 0; i < n; ++i) {
-    Candidate &c = cands[i];
-    c.writeShare =
-        c.minDramBytes > 0 ? shares.divide(c.writeBytes, c.minDramBytes) : 0.0;
-    combine(global, c);
-  }
+  for (unsigned i = 0; i < n; ++i)
+    combine(global, cands[i]);
   double bMax = dram(global) * r.u;
   Lowest lowest;
   for (unsigned i = 0; i < n; ++i) {

@@ -375,14 +375,14 @@ OpCost compute::gemm(const ChipIR &chip, const GemmShape &s,
   // compute is assembled here from parts shared by a row of the loop (per
   // split, per tile size, per pair of sizes), each part with the same
   // operations in the same order, so that every value is the same to the
-  // bit as theirs (complete() recomputes the winner's with them).
-  Geometry shapes[kNumMN * kNumMN * kNumK];
+  // bit as theirs (complete() recomputes those of the tilings it costs
+  // with them).
   uint8_t shapeAxes[kNumMN * kNumMN * kNumK][3]; ///< im, in, ik of a shape
   Candidate cands[kNumMN * kNumMN * kNumK * kNumSplits];
   unsigned numShapes = 0, n = 0;
   // Per split: partials, spill and the write and fewest DRAM bytes.
   double l2Partials[kNumSplits], writeBytes[kNumSplits],
-      minDramBytes[kNumSplits];
+      minDramBytes[kNumSplits], writeShare[kNumSplits];
   for (unsigned is = 0; is < kNumSplits; ++is) {
     int64_t split = kSplits[is];
     double partials = split > 1 ? p.inst * double(split) * double(p.m) *
@@ -392,6 +392,8 @@ OpCost compute::gemm(const ChipIR &chip, const GemmShape &s,
     l2Partials[is] = 2 * partials;
     writeBytes[is] = p.inst * p.c + spill / 2;
     minDramBytes[is] = p.inst * (p.a + p.b) + writeBytes[is] + spill / 2;
+    writeShare[is] =
+        minDramBytes[is] > 0 ? writeBytes[is] / minDramBytes[is] : 0.0;
   }
   // Per depth and split: the k-steps of one slice.
   double sliceSteps[kNumK][kNumSplits];
@@ -429,34 +431,28 @@ OpCost compute::gemm(const ChipIR &chip, const GemmShape &s,
       shapeAxes[numShapes][0] = uint8_t(im);
       shapeAxes[numShapes][1] = uint8_t(in);
       shapeAxes[numShapes][2] = uint8_t(ik);
-      Geometry &g = shapes[numShapes];
-      g.tm = am.t;
-      g.tn = an.t;
-      g.tk = ak.t;
-      g.gm = am.count;
-      g.gn = an.count;
-      g.kSteps = ak.steps;
-      g.stepFlops = 2 * am.executed * an.executed * ak.executed;
-      g.stepSram = am.executed * tk * p.ba +
-                   am.executed * p.invMmaM * tk * an.executed * p.bb;
-      g.l2Operands = l2Operands;
+      double stepFlops = 2 * am.executed * an.executed * ak.executed;
+      double stepSram = am.executed * tk * p.ba +
+                        am.executed * p.invMmaM * tk * an.executed * p.bb;
+      double request;
       if (p.b >= p.a)
-        g.request = p.b >= p.c ? ak.rowB : outRow;
+        request = p.b >= p.c ? ak.rowB : outRow;
       else
-        g.request = p.a >= p.c ? ak.rowA : outRow;
+        request = p.a >= p.c ? ak.rowA : outRow;
       double stageBytes = am.fetched * tk * p.ba + tk * an.fetched * p.bb;
-      g.perCore = (double(r.stages) * stageBytes + storeBytes) *
-                  p.invChannels / g.request;
+      double perCore = (double(r.stages) * stageBytes + storeBytes) *
+                       p.invChannels / request;
       for (unsigned is = 0; is < numSplits; ++is) {
         double kSteps = sliceSteps[ik][is];
         Candidate &c = cands[n++];
         c.fixedTime = std::max(
-            {wavesCeil[is] * kSteps * g.stepFlops * p.invCorePeak,
-             wavesCeil[is] * kSteps * g.stepSram * p.invCoreSram, l2Time[is]});
+            {wavesCeil[is] * kSteps * stepFlops * p.invCorePeak,
+             wavesCeil[is] * kSteps * stepSram * p.invCoreSram, l2Time[is]});
         c.writeBytes = writeBytes[is];
         c.minDramBytes = minDramBytes[is];
-        c.outstanding = std::max(1.0, busy[is] * g.perCore);
-        c.request = g.request;
+        c.writeShare = writeShare[is];
+        c.outstanding = std::max(1.0, busy[is] * perCore);
+        c.request = request;
         c.index = uint16_t(numShapes * kNumSplits + is);
         c.done = false;
       }
@@ -469,7 +465,7 @@ OpCost compute::gemm(const ChipIR &chip, const GemmShape &s,
   // A core too small for any candidate still runs the smallest tile (from
   // L2, slowly): the model answers rather than fails.
   if (n == 0) {
-    Geometry &g = shapes[0];
+    Geometry g;
     geometry(p, ms[0], ns[0], ks[0], g);
     shapeAxes[0][0] = shapeAxes[0][1] = shapeAxes[0][2] = 0;
     numShapes = 1;
@@ -482,6 +478,8 @@ OpCost compute::gemm(const ChipIR &chip, const GemmShape &s,
       c.fixedTime = std::max({q.computeTime, q.sramTime, q.l2Time});
       c.writeBytes = p.inst * p.c + q.spill / 2;
       c.minDramBytes = p.inst * (p.a + p.b) + c.writeBytes + q.spill / 2;
+      c.writeShare =
+          c.minDramBytes > 0 ? c.writeBytes / c.minDramBytes : 0.0;
       c.outstanding = q.outstanding;
       c.request = g.request;
       c.index = uint16_t(is);
@@ -510,13 +508,11 @@ OpCost compute::gemm(const ChipIR &chip, const GemmShape &s,
       consider(im, numN);
     return least;
   };
-  return bestFirst(
-      cands, n, r, dram,
-      [&](uint16_t index, DramBandwidthFn memo) {
-        return complete(p,
-                        plan(p, shapes[index / kNumSplits],
-                             kSplits[index % kNumSplits]),
-                        memo);
-      },
-      shadowFixed);
+  auto exact = [&](uint16_t index, DramBandwidthFn memo) {
+    const uint8_t *axes = shapeAxes[index / kNumSplits];
+    Geometry g;
+    geometry(p, ms[axes[0]], ns[axes[1]], ks[axes[2]], g);
+    return complete(p, plan(p, g, kSplits[index % kNumSplits]), memo);
+  };
+  return bestFirst(cands, n, r, dram, exact, shadowFixed);
 }
