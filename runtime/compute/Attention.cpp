@@ -182,6 +182,8 @@ OpCost compute::attention(const ChipIR &chip, const AttentionShape &s,
   ChipRates r(chip);
   Problem p(r, chip, s);
   Candidate cands[kNumQ * kNumKV];
+  static_assert(kNumQ * kNumKV <= kMaxCandidates,
+                "the search's bound on candidates");
   unsigned n = 0;
   for (unsigned iq = 0; iq < kNumQ; ++iq)
     for (unsigned ik = 0; ik < kNumKV; ++ik) {

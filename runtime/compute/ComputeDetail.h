@@ -74,6 +74,10 @@ struct Candidate {
   bool done;
 };
 
+/// The most candidates an operator model passes to the search (GEMM: 5 x 5
+/// tile sizes, 2 depths, 5 splits).
+constexpr unsigned kMaxCandidates = 250;
+
 /// Relative slack of the search's stopping test: floating-point noise only
 /// (a bound and an exact cost of the same traffic may differ in the last
 /// bits), so ties are not re-evaluated.
@@ -116,33 +120,70 @@ class DramMemo {
 public:
   explicit DramMemo(DramBandwidthFn fn) : fn(fn) {}
   double operator()(const dram::Pattern &p) {
+    Key k = keyOf(p);
     for (unsigned i = 0; i < size; ++i)
-      if (same(keys[i], p))
+      if (keys[i] == k)
         return values[i];
     double v = fn(p);
     if (size < kSlots) {
-      keys[size] = p;
+      keys[size] = k;
+      patterns[size] = p.outstanding;
       values[size++] = v;
     }
     return v;
   }
 
-private:
-  static constexpr unsigned kSlots = 8;
-  static bool sameBits(double a, double b) {
-    uint64_t x, y;
-    std::memcpy(&x, &a, sizeof(x));
-    std::memcpy(&y, &b, sizeof(y));
-    return x == y;
+  /// A lower bound on the answer for \p p from the answers so far, by the
+  /// DRAM model's one monotony the search leans on here: more requests in
+  /// flight, all else equal, never lose bandwidth (the model's property
+  /// tests allow it 1e-5 of noise; kMonotonySlack is far above that). The
+  /// answer itself, and \p exact set, if \p p was asked; 0 when nothing
+  /// bounds it.
+  double lowerBound(const dram::Pattern &p, bool &exact) const {
+    Key k = keyOf(p);
+    double best = 0;
+    exact = false;
+    for (unsigned i = 0; i < size; ++i) {
+      const Key &o = keys[i];
+      if (o == k) {
+        exact = true;
+        return values[i];
+      }
+      if (o.kind == k.kind && o.request == k.request &&
+          o.writeFraction == k.writeFraction && o.param == k.param &&
+          o.rowHitRate == k.rowHitRate && patterns[i] <= p.outstanding &&
+          values[i] * (1 - kMonotonySlack) > best)
+        best = values[i] * (1 - kMonotonySlack);
+    }
+    return best;
   }
-  static bool same(const dram::Pattern &a, const dram::Pattern &b) {
-    return a.kind == b.kind && sameBits(a.requestBytes, b.requestBytes) &&
-           sameBits(a.outstanding, b.outstanding) &&
-           sameBits(a.writeFraction, b.writeFraction) &&
-           sameBits(a.param, b.param) && sameBits(a.rowHitRate, b.rowHitRate);
+
+private:
+  static constexpr unsigned kSlots = 16;
+  static constexpr double kMonotonySlack = 1e-3;
+  /// A pattern's fields as bits (plain data: the slots stay uninitialised
+  /// until used).
+  struct Key {
+    uint64_t request, outstanding, writeFraction, param, rowHitRate;
+    dram::PatternKind kind;
+    bool operator==(const Key &o) const {
+      return request == o.request && outstanding == o.outstanding &&
+             writeFraction == o.writeFraction && kind == o.kind &&
+             param == o.param && rowHitRate == o.rowHitRate;
+    }
+  };
+  static uint64_t bits(double v) {
+    uint64_t b;
+    std::memcpy(&b, &v, sizeof(b));
+    return b;
+  }
+  static Key keyOf(const dram::Pattern &p) {
+    return {bits(p.requestBytes), bits(p.outstanding), bits(p.writeFraction),
+            bits(p.param),        bits(p.rowHitRate),  p.kind};
   }
   DramBandwidthFn fn;
-  dram::Pattern keys[kSlots];
+  Key keys[kSlots];
+  double patterns[kSlots]; ///< the requests in flight of each key
   double values[kSlots];
   unsigned size = 0;
 };
@@ -184,37 +225,47 @@ inline void combine(dram::Pattern &p, const Candidate &c) {
   p.writeFraction = std::min(p.writeFraction, c.writeShare);
 }
 
-/// The two candidates a scan of the search would pick next, gathered while
-/// a pass visits the candidates in array order: `best` is the first with
-/// the lowest bound (among equal bounds, the most requests in flight, then
-/// the largest requests); `second` is what the same scan would pick once
-/// `best` is costed, so that the search needs no scan of its own. (That
-/// holds because the order is a strict weak order; a NaN key breaks it, and
-/// then `second` is left unknown.)
+/// The two candidates a scan of the search would pick next, gathered by a
+/// pass over the candidates: `best` is the first in array order with the
+/// lowest bound (among equal bounds, the most requests in flight, then the
+/// largest requests), `second` the one a scan would pick once `best` is
+/// costed, so that the search needs no scan of its own. Without NaNs that
+/// order, completed by the place in the array, is total, so the two do not
+/// depend on the order the pass offers the candidates in: passes go
+/// backwards, where the lowest bounds usually are (larger tiles come last),
+/// so that the two settle early. A NaN key leaves both unknown, for a scan
+/// in array order (the search's own rule, whatever NaNs do to it).
 struct Lowest {
   Candidate *best = nullptr, *second = nullptr;
   bool bestKnown = true, secondKnown = true;
+  /// second's bound (+inf without one): a candidate bounded above it comes
+  /// after both.
+  double cutoff = HUGE_VAL;
 
   static bool before(const Candidate &c, const Candidate &d) {
     return c.bound < d.bound ||
            (c.bound == d.bound &&
             (c.outstanding > d.outstanding ||
-             (c.outstanding == d.outstanding && c.request > d.request)));
+             (c.outstanding == d.outstanding &&
+              (c.request > d.request || (c.request == d.request && &c < &d)))));
   }
   void offer(Candidate &c) {
     // Any NaN (or inf - inf) among the keys makes the sum NaN.
     double keys = c.bound + c.outstanding + c.request;
     if (keys != keys)
-      secondKnown = false;
-    // Most candidates come after both: bound above the second's.
-    if (second && c.bound > second->bound)
+      bestKnown = secondKnown = false;
+    if (c.bound > cutoff)
       return;
     if (!best || before(c, *best)) {
       second = best;
       best = &c;
     } else if (!second || before(c, *second)) {
       second = &c;
+    } else {
+      return;
     }
+    if (second)
+      cutoff = second->bound;
   }
 };
 
@@ -229,20 +280,26 @@ void refine(Candidate *cands, unsigned n, const ChipRates &r, double best,
             const Candidate *shadow, DramBandwidthFn dram, TimesMemo &times,
             Lowest &lowest) {
   constexpr unsigned kMaxSizes = 8;
+  // The survivors, gathered without a branch per candidate (which of them
+  // are dropped follows no pattern a branch predictor could learn).
+  uint16_t kept[kMaxCandidates];
+  unsigned numKept = 0;
+  double limit = best;
+  for (unsigned i = 0; i < n; ++i) {
+    Candidate &c = cands[i];
+    bool drop = (c.fixedTime + r.launch) * (1 + kSearchTolerance) >= limit;
+    kept[numKept] = uint16_t(i);
+    numKept += !(c.done | drop);
+    c.done = c.done | drop;
+  }
   double sizes[kMaxSizes];
   dram::Pattern patterns[kMaxSizes];
   unsigned numSizes = 0;
   // boundPattern(cands, n, size) takes every candidate in when the size is
   // not positive (or not a number): such sizes share this pattern.
   dram::Pattern any = boundPattern(cands, 0, 0);
-  for (unsigned i = 0; i < n; ++i) {
-    Candidate &c = cands[i];
-    if (c.done)
-      continue;
-    if ((c.fixedTime + r.launch) * (1 + kSearchTolerance) >= best) {
-      c.done = true;
-      continue;
-    }
+  for (unsigned k = 0; k < numKept; ++k) {
+    const Candidate &c = cands[kept[k]];
     combine(any, c);
     unsigned j = 0;
     while (j < numSizes && sizes[j] != c.request)
@@ -264,10 +321,8 @@ void refine(Candidate *cands, unsigned n, const ChipRates &r, double best,
       combine(p, *shadow);
     bandwidths[j] = dram(p) * r.u;
   }
-  for (unsigned i = 0; i < n; ++i) {
-    Candidate &c = cands[i];
-    if (c.done)
-      continue;
+  for (unsigned k = numKept; k-- > 0;) {
+    Candidate &c = cands[kept[k]];
     unsigned j = 0;
     while (j < numSizes && !(sizes[j] == c.request))
       ++j;
@@ -276,6 +331,50 @@ void refine(Candidate *cands, unsigned n, const ChipRates &r, double best,
           std::max(c.fixedTime, times.timeAt(c.minDramBytes, bandwidths[j]));
     lowest.offer(c);
   }
+}
+
+/// The candidate the search costs first whatever the shared bound comes to,
+/// or null if that depends on it. With every candidate at the same fewest
+/// DRAM bytes, the bounds are max(fixed, D) for one D >= 0: while D is at
+/// most the least fixed time the order is that of the fixed times, and above
+/// it every candidate with fixed <= D ties at D and the most requests in
+/// flight (then the largest requests, then the first) go first. So if the
+/// first by fixed time also has the most requests in flight of all, it is
+/// first for every D. \p secondFixed gets the least fixed time of the rest.
+inline Candidate *pickRegardlessOfBound(Candidate *cands, unsigned n,
+                                        double &secondFixed) {
+  auto bits = [](double v) {
+    uint64_t b;
+    std::memcpy(&b, &v, sizeof(b));
+    return b;
+  };
+  // One pass, backwards (the lowest fixed times are usually last); on a
+  // tie of every key the earlier candidate, met later, wins.
+  uint64_t bytes = bits(cands[n - 1].minDramBytes);
+  Candidate *byFixed = &cands[n - 1], *byFlight = &cands[n - 1];
+  double least = HUGE_VAL, next = HUGE_VAL; // the two least fixed times
+  bool sane = true;
+  for (unsigned i = n; i-- > 0;) {
+    Candidate &c = cands[i];
+    double keys = c.fixedTime + c.outstanding + c.request;
+    sane &= keys == keys && bits(c.minDramBytes) == bytes;
+    next = std::min(next, std::max(least, c.fixedTime));
+    least = std::min(least, c.fixedTime);
+    if (c.fixedTime <= byFixed->fixedTime &&
+        (c.fixedTime < byFixed->fixedTime ||
+         c.outstanding > byFixed->outstanding ||
+         (c.outstanding == byFixed->outstanding &&
+          c.request >= byFixed->request)))
+      byFixed = &c;
+    if (c.outstanding >= byFlight->outstanding &&
+        (c.outstanding > byFlight->outstanding ||
+         c.request >= byFlight->request))
+      byFlight = &c;
+  }
+  if (!sane || byFixed != byFlight)
+    return nullptr;
+  secondFixed = next;
+  return byFixed;
 }
 
 /// The cheapest candidate's cost. The DRAM model is asked once for a pattern
@@ -304,29 +403,92 @@ void refine(Candidate *cands, unsigned n, const ChipRates &r, double best,
 template <typename ExactFn, typename ShadowFn>
 OpCost bestFirst(Candidate *cands, unsigned n, const ChipRates &r,
                  DramBandwidthFn model, ExactFn exact, ShadowFn shadowFixed) {
-  assert(n > 0 && "no tiling candidate");
+  assert(n > 0 && n <= kMaxCandidates && "no tiling candidate");
   DramMemo memo(model);
   DramBandwidthFn dram(memo);
   // Candidates mostly share their byte counts (they differ only by split-K
   // spills), so each quotient below is worked out once per distinct input.
   QuotientMemo times;
 
-  // The most favourable pattern of them all (boundPattern(cands, n, 0)).
+  // The most favourable pattern of them all (boundPattern(cands, n, 0)),
+  // in four interleaved chains of max and min: they are exact in any order
+  // and, as in boundPattern, a NaN never enters.
   dram::Pattern global = boundPattern(cands, 0, 0);
-  for (unsigned i = 0; i < n; ++i)
-    combine(global, cands[i]);
-  double bMax = dram(global) * r.u;
-  Lowest lowest;
-  for (unsigned i = 0; i < n; ++i) {
-    cands[i].bound = std::max(cands[i].fixedTime,
-                              times.timeAt(cands[i].minDramBytes, bMax));
-    lowest.offer(cands[i]);
+  {
+    dram::Pattern part[4] = {global, global, global, global};
+    unsigned i = 0;
+    for (; i + 4 <= n; i += 4)
+      for (unsigned j = 0; j < 4; ++j)
+        combine(part[j], cands[i + j]);
+    for (; i < n; ++i)
+      combine(part[0], cands[i]);
+    for (unsigned j = 1; j < 4; ++j) {
+      part[0].outstanding = std::max(part[0].outstanding, part[j].outstanding);
+      part[0].requestBytes =
+          std::max(part[0].requestBytes, part[j].requestBytes);
+      part[0].writeFraction =
+          std::min(part[0].writeFraction, part[j].writeFraction);
+    }
+    global = part[0];
   }
-
   OpCost result;
   bool have = false;
   bool refined = false;
   const Candidate *first = nullptr; ///< the first candidate costed
+  Lowest lowest;
+  double secondFixed;
+  if (Candidate *pick = pickRegardlessOfBound(cands, n, secondFixed)) {
+    // The shared bound decides nothing before the first candidate is
+    // costed, and then only whether the search stops there: when the rest's
+    // lowest bound, max(secondFixed, D) with D = fewest bytes / shared
+    // bandwidth, cannot beat it. The refinement that follows otherwise does
+    // not depend on it, so that decision is taken with as little as
+    // possible: the fixed time alone, or the shared bandwidth if it was
+    // asked, or a lower bound on it from the patterns asked (such as the
+    // refined bound of the same request size) showing that the search goes
+    // on. Only if none settles it is the shared pattern asked.
+    pick->done = true;
+    first = pick;
+    result = exact(pick->index, dram);
+    have = true;
+    double minBytes = cands[0].minDramBytes;
+    auto stops = [&](double bandwidth) {
+      double bound = std::max(secondFixed, times.timeAt(minBytes, bandwidth));
+      return (bound + r.launch) * (1 + kSearchTolerance) >= result.time;
+    };
+    // Whether the search stops: 1 yes, 0 no, -1 not known yet.
+    auto decided = [&]() {
+      bool exactly;
+      double low = memo.lowerBound(global, exactly) * r.u;
+      if (exactly)
+        return stops(low) ? 1 : 0;
+      return low > 0 && std::isfinite(low) && !stops(low) ? 0 : -1;
+    };
+    if (n == 1 || (secondFixed + r.launch) * (1 + kSearchTolerance) >=
+                      result.time)
+      return result;
+    int stop = decided();
+    if (stop == 1)
+      return result;
+    refined = true;
+    const Candidate *shadow =
+        (shadowFixed(first->index) + r.launch) * (1 + kSearchTolerance) <
+                result.time
+            ? first
+            : nullptr;
+    refine(cands, n, r, result.time, shadow, dram, times, lowest);
+    if (stop < 0)
+      stop = decided();
+    if (stop < 0 && stops(dram(global) * r.u))
+      return result;
+  } else {
+    double bMax = dram(global) * r.u;
+    for (unsigned i = n; i-- > 0;) {
+      cands[i].bound = std::max(cands[i].fixedTime,
+                                times.timeAt(cands[i].minDramBytes, bMax));
+      lowest.offer(cands[i]);
+    }
+  }
   for (;;) {
     // Lowest bound next; among equals the likeliest to reach it: the most
     // requests in flight, then the largest requests. The passes over the

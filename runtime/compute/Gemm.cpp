@@ -9,7 +9,6 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/compute/ComputeDetail.h"
-#include "llvm/Support/Compiler.h"
 
 using namespace ds;
 using namespace ds::compute;
@@ -178,8 +177,7 @@ struct Plan {
   double outstanding;
 };
 
-LLVM_ATTRIBUTE_ALWAYS_INLINE Plan plan(const Problem &p, const Geometry &g,
-                                         int64_t split) {
+Plan plan(const Problem &p, const Geometry &g, int64_t split) {
   const ChipRates &r = p.r;
   Plan q;
   q.g = &g;
@@ -379,6 +377,8 @@ OpCost compute::gemm(const ChipIR &chip, const GemmShape &s,
   // with them).
   uint8_t shapeAxes[kNumMN * kNumMN * kNumK][3]; ///< im, in, ik of a shape
   Candidate cands[kNumMN * kNumMN * kNumK * kNumSplits];
+  static_assert(sizeof(cands) / sizeof(cands[0]) <= kMaxCandidates,
+                "the search's bound on candidates");
   unsigned numShapes = 0, n = 0;
   // Per split: partials, spill and the write and fewest DRAM bytes.
   double l2Partials[kNumSplits], writeBytes[kNumSplits],
@@ -400,8 +400,7 @@ OpCost compute::gemm(const ChipIR &chip, const GemmShape &s,
   for (unsigned ik = 0; ik < kNumK; ++ik)
     for (unsigned is = 0; is < kNumSplits; ++is)
       sliceSteps[ik][is] = std::ceil(ks[ik].steps / double(kSplits[is]));
-  auto addShapes = [&](unsigned im, unsigned in, unsigned ikFirst,
-                       unsigned ikEnd) {
+  auto addShapes = [&](unsigned im, unsigned in) {
     const Axis &am = ms[im], &an = ns[in];
     // Per pair of sizes: tiles, L2 bytes, stores, and per split the waves
     // and L2 time (none of them depends on the depth).
@@ -423,7 +422,7 @@ OpCost compute::gemm(const ChipIR &chip, const GemmShape &s,
       busy[is] = std::min(r.cores, splitTiles);
       l2Time[is] = (l2Operands + l2Partials[is]) * p.invL2;
     }
-    for (unsigned ik = ikFirst; ik < ikEnd; ++ik) {
+    for (unsigned ik = 0; ik < kNumK; ++ik) {
       const DepthAxis &ak = ks[ik];
       if (!p.fits(am.t, an.t, ak.t))
         continue;
@@ -461,7 +460,7 @@ OpCost compute::gemm(const ChipIR &chip, const GemmShape &s,
   };
   for (unsigned im = 0; im < numM; ++im)
     for (unsigned in = 0; in < numN; ++in)
-      addShapes(im, in, 0, kNumK);
+      addShapes(im, in);
   // A core too small for any candidate still runs the smallest tile (from
   // L2, slowly): the model answers rather than fails.
   if (n == 0) {

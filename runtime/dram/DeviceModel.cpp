@@ -48,6 +48,9 @@ constexpr double kQueueInputTolerance = 1e-6;
 /// solved to this relative tolerance, in at most kMaxColumnPasses steps.
 constexpr double kColumnTolerance = 1e-6;
 constexpr unsigned kMaxColumnPasses = 16;
+/// Relative room by which the visible bursts must exceed the queues for
+/// busTime() to skip the division: far above rounding.
+constexpr double kCappedRoom = 1e-9;
 /// Activates per request stay above zero so that bank and activate demands
 /// stay defined for an all-hit pattern.
 constexpr double kMinActivates = 1e-6;
@@ -242,12 +245,32 @@ double ChannelModel::busTime(double x) {
     // A longer spacing leaves more bursts waiting, which interleave better:
     // the spacing is the fixed point of a non-increasing map.
     double cap = stream ? readQ + d.bankQueue : n * nb;
+    auto spacing = [&](double t) {
+      return interleaved(x, std::min(n * nb - (cl + tBL) / t, cap), kInf);
+    };
+    // When the queues hold fewer bursts than are outstanding (a stream's
+    // usual case), the visible bursts are `cap` whatever the spacing, and
+    // the fixed point is reached at once. `capped` proves that without
+    // the division (with room for rounding): then spacing(t) is exactly
+    // interleaved(x, cap, kInf), and so is what solveFixedPoint returns
+    // after one step (converged) or two (the second repeats the first).
+    double room = n * nb - cap, busy = cl + tBL;
+    auto capped = [&](double t) {
+      return t > 0 && room > 0 && std::isfinite(room * t) &&
+             busy * (1 + kCappedRoom) <= room * t * (1 - kCappedRoom);
+    };
+    double first = 0;
+    bool shortcut = false;
+    if (capped(readSpacing)) {
+      first = interleaved(x, cap, kInf);
+      shortcut = std::fabs(first - readSpacing) <=
+                     kColumnTolerance * std::fabs(first) ||
+                 capped(first);
+    }
     // Start from the previous pass's spacing: the rate moved little.
-    tcolRead = solveFixedPoint(
-        [&](double t) {
-          return interleaved(x, std::min(n * nb - (cl + tBL) / t, cap), kInf);
-        },
-        readSpacing, kColumnTolerance, kMaxColumnPasses);
+    tcolRead = shortcut ? first
+                        : solveFixedPoint(spacing, readSpacing,
+                                          kColumnTolerance, kMaxColumnPasses);
     readSpacing = tcolRead;
     // Writes drain in batches of the whole write queue.
     tcolWrite = interleaved(x, writeQ, writeQ);
