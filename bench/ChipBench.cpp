@@ -4,7 +4,9 @@
 // streaming pattern, one decode GEMM through the compute model (whose tile
 // search calls the stack model), and the thermal chain with throttling;
 // then all three together, which is what one design point costs before any
-// memoization.
+// memoization. Two finer ones split the GEMM: its tile search alone (a
+// constant DRAM bandwidth) and one stack evaluation of the pattern its
+// chosen tile asks for.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/Driver.h"
@@ -55,6 +57,27 @@ void BM_DecodeGemm(benchmark::State &state) {
     benchmark::DoNotOptimize(compute::gemm(chip, s, dram).time);
 }
 
+void BM_DecodeGemmSearch(benchmark::State &state) {
+  const ChipIR &chip = flagship();
+  compute::GemmShape s;
+  s.m = 64;
+  s.n = 8192;
+  s.k = 8192;
+  auto dram = [](const dram::Pattern &) { return 10e12; };
+  for (auto _ : state)
+    benchmark::DoNotOptimize(compute::gemm(chip, s, dram).time);
+}
+
+void BM_StackDecodePattern(benchmark::State &state) {
+  const ChipIR &chip = flagship();
+  dram::Pattern p = stream();
+  p.outstanding = 896;
+  p.writeFraction = 1.0 / 130;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(
+        dram::evaluateStack(*chip.memory, p, 350).bandwidth);
+}
+
 void BM_Thermal(benchmark::State &state) {
   const ChipIR &chip = flagship();
   thermal::PowerInput p{250, 600, 40};
@@ -82,5 +105,7 @@ void BM_ChipEvaluation(benchmark::State &state) {
 
 BENCHMARK(BM_StackStream);
 BENCHMARK(BM_DecodeGemm);
+BENCHMARK(BM_DecodeGemmSearch);
+BENCHMARK(BM_StackDecodePattern);
 BENCHMARK(BM_Thermal);
 BENCHMARK(BM_ChipEvaluation);

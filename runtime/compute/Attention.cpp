@@ -200,10 +200,11 @@ OpCost compute::attention(const ChipIR &chip, const AttentionShape &s,
     evaluate(p, kQueryBlocks[0], kKeyBlocks[0], dram, &cands[0]);
     n = 1;
   }
-  return bestFirst(cands, n, r, dram,
-                   [&](uint16_t index, DramBandwidthFn memo) {
-                     return evaluate(p, kQueryBlocks[index / kNumKV],
-                                     kKeyBlocks[index % kNumKV], memo, nullptr);
-                   },
-                   [](uint16_t) { return HUGE_VAL; });
+  return bestFirst(
+      cands, n, r, dram,
+      [&](uint16_t index, DramBandwidthFn memo) {
+        return evaluate(p, kQueryBlocks[index / kNumKV],
+                        kKeyBlocks[index % kNumKV], memo, nullptr);
+      },
+      [](uint16_t) { return HUGE_VAL; });
 }

@@ -202,9 +202,8 @@ public:
   }
   /// timeAt(amount, rate), dividing only when the inputs change.
   double timeAt(double amount, double rate) {
-    return rate > 0 && std::isfinite(rate) && amount > 0
-               ? divide(amount, rate)
-               : 0;
+    return rate > 0 && std::isfinite(rate) && amount > 0 ? divide(amount, rate)
+                                                         : 0;
   }
 
 private:
@@ -382,10 +381,10 @@ inline Candidate *pickRegardlessOfBound(Candidate *cands, unsigned n,
 /// flight, the largest request, and the smallest write share any candidate
 /// has at its fewest bytes. That bounds every candidate's time from below
 /// (fewest bytes at the best bandwidth); candidates are then costed exactly
-/// (\p exact(index, dram), one DRAM call each) in order of that bound until none
-/// left can beat the best; if the first is not enough, the bound is refined
-/// once per request size. The bound holds when DRAM bandwidth does not drop
-/// as requests in flight or their size grow or the write share falls, and
+/// (\p exact(index, dram), one DRAM call each) in order of that bound until
+/// none left can beat the best; if the first is not enough, the bound is
+/// refined once per request size. The bound holds when DRAM bandwidth does not
+/// drop as requests in flight or their size grow or the write share falls, and
 /// extra reads never shorten DRAM time by diluting the writes (true of
 /// Little's law, bus efficiency and read/write turnarounds); should a DRAM
 /// model break that, the result is still a real tiling's cost, maybe not
@@ -400,6 +399,15 @@ inline Candidate *pickRegardlessOfBound(Candidate *cands, unsigned n,
 /// left-out candidate leaves on the path is its share in the refined bound
 /// of its request size while its dominator has already been costed; its
 /// share is its dominator's, which is added back there.
+///
+/// Whatever the order of the work, the choices are those of the search just
+/// described, so the result is the same to the bit: every DRAM answer is
+/// remembered for the call (DramMemo), the two next picks come out of the
+/// passes that set the bounds (Lowest), and the shared pattern is asked
+/// only when its answer changes a choice (pickRegardlessOfBound and the
+/// comment at its use). That last saving leans on more requests in flight
+/// never losing bandwidth (beyond DramMemo::lowerBound's slack), as the
+/// stack model guarantees and its property tests check.
 template <typename ExactFn, typename ShadowFn>
 OpCost bestFirst(Candidate *cands, unsigned n, const ChipRates &r,
                  DramBandwidthFn model, ExactFn exact, ShadowFn shadowFixed) {
@@ -464,8 +472,8 @@ OpCost bestFirst(Candidate *cands, unsigned n, const ChipRates &r,
         return stops(low) ? 1 : 0;
       return low > 0 && std::isfinite(low) && !stops(low) ? 0 : -1;
     };
-    if (n == 1 || (secondFixed + r.launch) * (1 + kSearchTolerance) >=
-                      result.time)
+    if (n == 1 ||
+        (secondFixed + r.launch) * (1 + kSearchTolerance) >= result.time)
       return result;
     int stop = decided();
     if (stop == 1)

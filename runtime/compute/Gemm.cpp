@@ -407,8 +407,8 @@ OpCost compute::gemm(const ChipIR &chip, const GemmShape &s,
     double tiles = p.inst * am.count * an.count;
     double l2Operands = p.inst * (an.count * p.a + am.count * p.b + p.c);
     double storeBytes = am.fetched * an.fetched * p.bo;
-    double outRow = requestByOutput ? roundUp(double(an.t) * p.bo, r.sector)
-                                    : 0.0;
+    double outRow =
+        requestByOutput ? roundUp(double(an.t) * p.bo, r.sector) : 0.0;
     unsigned numSplits = 1;
     // Split only to fill idle cores; the set of splits grows with the
     // cores, so more cores are never slower.
@@ -477,8 +477,7 @@ OpCost compute::gemm(const ChipIR &chip, const GemmShape &s,
       c.fixedTime = std::max({q.computeTime, q.sramTime, q.l2Time});
       c.writeBytes = p.inst * p.c + q.spill / 2;
       c.minDramBytes = p.inst * (p.a + p.b) + c.writeBytes + q.spill / 2;
-      c.writeShare =
-          c.minDramBytes > 0 ? c.writeBytes / c.minDramBytes : 0.0;
+      c.writeShare = c.minDramBytes > 0 ? c.writeBytes / c.minDramBytes : 0.0;
       c.outstanding = q.outstanding;
       c.request = g.request;
       c.index = uint16_t(is);
