@@ -8,6 +8,7 @@
 #include "runtime/validate/DramReference.h"
 
 #include "runtime/dram/DeviceModel.h"
+#include "runtime/validate/RowReader.h"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -31,95 +32,6 @@ const char *const kColumns[] = {
     // Pattern and target.
     "pattern", "pattern_param", "request_bytes", "write_frac",
     "outstanding_per_channel", "achieved_GBps"};
-
-enum class Check { Positive, NonNegative, Whole, Fraction };
-
-const char *expectation(Check c) {
-  switch (c) {
-  case Check::Positive:
-    return "a positive number";
-  case Check::NonNegative:
-    return "a number >= 0";
-  case Check::Whole:
-    return "a whole number >= 1";
-  case Check::Fraction:
-    return "a number from 0 to 1";
-  }
-  return "";
-}
-
-/// The fields of one row, each read with a check. Every bad value is
-/// reported, so one run shows all that is wrong with a row.
-class RowReader {
-public:
-  RowReader(const CsvTable &t, const CsvRow &row, DiagEngine &diags)
-      : table(t), row(row), diags(diags) {}
-
-  bool ok() const { return good; }
-
-  llvm::StringRef field(llvm::StringRef column) const {
-    int i = table.column(column);
-    return i < 0 || unsigned(i) >= row.fields.size() ? llvm::StringRef()
-                                                     : row.fields[i];
-  }
-
-  double number(llvm::StringRef column, Check check) {
-    llvm::StringRef text = field(column);
-    double v = 0;
-    if (text.getAsDouble(v) || !std::isfinite(v) || !passes(v, check)) {
-      bad(column, text, expectation(check));
-      return 0;
-    }
-    return v;
-  }
-
-  /// An optional number: \p absent when the column is missing or empty.
-  double optional(llvm::StringRef column, Check check, double absent) {
-    return field(column).empty() ? absent : number(column, check);
-  }
-
-  /// The index of the field's spelling in \p spellings.
-  unsigned choice(llvm::StringRef column,
-                  llvm::ArrayRef<const char *> spellings) {
-    llvm::StringRef text = field(column);
-    for (unsigned i = 0; i < spellings.size(); ++i)
-      if (text == spellings[i])
-        return i;
-    std::string expected = "one of ";
-    for (unsigned i = 0; i < spellings.size(); ++i)
-      expected += (i ? ", " : "") + std::string(spellings[i]);
-    bad(column, text, expected);
-    return 0;
-  }
-
-  void bad(llvm::StringRef column, llvm::StringRef text,
-           llvm::StringRef expected) {
-    good = false;
-    llvm::SMLoc at = llvm::SMLoc::getFromPointer(text.data());
-    diags.report(llvm::SMRange(at, llvm::SMLoc::getFromPointer(text.end())),
-                 DiagKind::BadCsvValue, column, expected, text);
-  }
-
-private:
-  static bool passes(double v, Check c) {
-    switch (c) {
-    case Check::Positive:
-      return v > 0;
-    case Check::NonNegative:
-      return v >= 0;
-    case Check::Whole:
-      return v >= 1 && v == std::floor(v);
-    case Check::Fraction:
-      return v >= 0 && v <= 1;
-    }
-    return false;
-  }
-
-  const CsvTable &table;
-  const CsvRow &row;
-  DiagEngine &diags;
-  bool good = true;
-};
 
 const char *const kRefreshSpellings[] = {"all_bank", "per_bank", "none"};
 const char *const kPatternSpellings[] = {"seq", "random", "stride", "rowloc",

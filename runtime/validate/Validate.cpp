@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/validate/Validate.h"
 
+#include "runtime/validate/CollectivesReference.h"
 #include "runtime/validate/DramReference.h"
 #include "runtime/validate/Schema.h"
 
@@ -25,6 +26,7 @@ namespace {
 using SchemaFn = const ReferenceSchema &(*)();
 const SchemaFn kSchemas[] = {
     dramReferenceSchema,
+    collectivesReferenceSchema,
 };
 
 /// Missing columns listed in the note about the closest schema.

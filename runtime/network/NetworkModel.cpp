@@ -1,0 +1,115 @@
+//===- NetworkModel.cpp - Collectives priced with caches ------------------===//
+#include "runtime/network/NetworkModel.h"
+
+#include "llvm/ADT/Hashing.h"
+#include <cmath>
+#include <cstring>
+#include <fmt/format.h>
+
+using namespace ds;
+using namespace ds::net;
+
+size_t NetworkModel::KeyHash::operator()(const Key &k) const {
+  uint64_t bits;
+  std::memcpy(&bits, &k.bytes, sizeof bits);
+  return llvm::hash_combine(unsigned(k.c), unsigned(k.a), k.size, k.stride,
+                            bits);
+}
+
+NetworkModel::NetworkModel(FabricSpec spec) : fabric_(std::move(spec)) {}
+
+std::string NetworkModel::checkGroup(Group g) const {
+  int64_t n = fabric_.devices();
+  if (g.size < 1 || g.stride < 1)
+    return fmt::format("a group needs at least one rank and a stride of at "
+                       "least 1 (got {} ranks, stride {})",
+                       g.size, g.stride);
+  if (g.size > n / g.stride || g.size * g.stride > n)
+    return fmt::format("a group of {} ranks {}needs {} devices, but the "
+                       "network has {}",
+                       g.size,
+                       g.stride > 1 ? fmt::format("{} apart ", g.stride) : "",
+                       g.size * g.stride, n);
+  if (n % (g.size * g.stride))
+    return fmt::format("groups of {} ranks {}do not tile the network's {} "
+                       "devices",
+                       g.size,
+                       g.stride > 1 ? fmt::format("{} apart ", g.stride) : "",
+                       n);
+  return "";
+}
+
+const NetworkModel::Routed &NetworkModel::routed(Collective c, Algorithm a,
+                                                 Group g) const {
+  Key k{c, a, g.size, g.stride, 0};
+  auto it = patterns_.find(k);
+  if (it != patterns_.end())
+    return *it->second;
+  auto r = std::make_unique<Routed>();
+  llvm::SmallVector<int, 4> levels;
+  GroupShape shape = shapeOf(fabric_, g, levels);
+  StepPlan s;
+  r->error = buildSchedule(c, a, shape, levels, s);
+  if (r->error.empty())
+    r->pattern = routePattern(fabric_, s, g, shape);
+  return *patterns_.emplace(k, std::move(r)).first->second;
+}
+
+llvm::Expected<CollectiveCost>
+NetworkModel::priceOne(Collective c, Algorithm a, Group g, double bytes) const {
+  const Routed &r = routed(c, a, g);
+  if (!r.error.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), r.error);
+  PatternPrice p = pricePattern(r.pattern, fabric_.spec(), bytes);
+  CollectiveCost cost;
+  cost.collective = c;
+  cost.algorithm = a;
+  cost.bytes = bytes;
+  cost.latency = p.latency;
+  cost.bandwidth = p.bandwidth;
+  cost.time = p.latency + p.bandwidth;
+  cost.energy = p.energy;
+  cost.hottestLink = p.hottestLink;
+  cost.hottestBytes = p.hottestBytes;
+  cost.hottestUtilisation = cost.time > 0 ? p.hottestBusy / cost.time : 0;
+  cost.groups = r.pattern.groups;
+  cost.groupSize = g.size;
+  cost.steps = r.pattern.steps;
+  return cost;
+}
+
+llvm::Expected<CollectiveCost> NetworkModel::price(Collective c, Algorithm a,
+                                                   Group g,
+                                                   double bytes) const {
+  if (std::string e = checkGroup(g); !e.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), e);
+  if (!(bytes >= 0) || !std::isfinite(bytes))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "message size must be finite and >= 0");
+  Key k{c, a, g.size, g.stride, bytes};
+  auto it = prices_.find(k);
+  if (it != prices_.end())
+    return it->second;
+  llvm::Expected<CollectiveCost> best =
+      llvm::createStringError(llvm::inconvertibleErrorCode(), "no algorithm");
+  if (a != Algorithm::Auto) {
+    best = priceOne(c, a, g, bytes);
+  } else {
+    std::string reasons;
+    for (Algorithm cand : autoCandidates(c)) {
+      auto cost = priceOne(c, cand, g, bytes);
+      if (!cost) {
+        llvm::consumeError(cost.takeError());
+        continue;
+      }
+      if (!best || cost->time < best->time) {
+        if (!best)
+          llvm::consumeError(best.takeError());
+        best = std::move(cost);
+      }
+    }
+  }
+  if (best)
+    prices_.emplace(k, *best);
+  return best;
+}

@@ -1,0 +1,341 @@
+//===- Pattern.cpp - Route a collective's flows, price its steps ----------===//
+#include "runtime/network/Pattern.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace ds;
+using namespace ds::net;
+
+GroupShape ds::net::shapeOf(const Fabric &f, Group g,
+                            llvm::SmallVectorImpl<int> &levels) {
+  GroupShape s;
+  s.size = g.size;
+  levels.clear();
+  // Digits [lo, hi) hold the group exactly when their weights match.
+  unsigned lo = f.digits(), hi = f.digits();
+  for (unsigned d = 0; d <= f.digits(); ++d) {
+    int64_t w = d < f.digits() ? f.weight(d) : f.devices();
+    if (w == g.stride)
+      lo = d;
+    if (w == g.stride * g.size)
+      hi = d;
+  }
+  bool aligned = lo < hi && hi <= f.digits() && g.size > 1;
+  if (!aligned) {
+    s.dims.push_back(GroupDim{g.size, 1, -1});
+    for (int64_t i = 1; i < g.size; ++i) {
+      int l = f.lcaLevel(0, i * g.stride);
+      if (std::find(levels.begin(), levels.end(), l) == levels.end())
+        levels.push_back(l);
+    }
+    std::sort(levels.begin(), levels.end());
+    return s;
+  }
+  int64_t w = 1;
+  for (unsigned d = lo; d < hi; ++d) {
+    if (f.radix(d) == 1)
+      continue;
+    int l = int(f.levelOfDigit(d));
+    s.dims.push_back(GroupDim{f.radix(d), w, l});
+    if (levels.empty() || levels.back() != l)
+      levels.push_back(l);
+    w *= f.radix(d);
+  }
+  return s;
+}
+
+double ds::net::wireBytes(const FabricSpec &f, double payload) {
+  if (payload <= 0)
+    return 0;
+  return payload + f.header * std::ceil(payload / (f.packet - f.header));
+}
+
+namespace {
+void addCandidate(llvm::SmallVectorImpl<LatencyCandidate> &set,
+                  LatencyCandidate c) {
+  for (const LatencyCandidate &o : set)
+    if (o.latency >= c.latency && o.storeForward >= c.storeForward)
+      return;
+  set.erase(std::remove_if(set.begin(), set.end(),
+                           [&](const LatencyCandidate &o) {
+                             return o.latency <= c.latency &&
+                                    o.storeForward <= c.storeForward;
+                           }),
+            set.end());
+  set.push_back(c);
+}
+
+bool sameCandidates(const LatencyTerm &a, const LatencyTerm &b) {
+  if (a.fraction != b.fraction || a.hops != b.hops ||
+      a.candidates.size() != b.candidates.size())
+    return false;
+  for (size_t i = 0; i < a.candidates.size(); ++i)
+    if (a.candidates[i].latency != b.candidates[i].latency ||
+        a.candidates[i].storeForward != b.candidates[i].storeForward)
+      return false;
+  return true;
+}
+
+/// Accumulates per-link loads of the routed flows.
+class Router {
+public:
+  Router(const Fabric &f, Group g, const GroupShape &shape, Pattern &out)
+      : f_(f), g_(g), out_(out), slotOf_(f.linkCount(), -1),
+        ackRatio_(f.spec().ack / f.spec().packet) {
+    out.aligned = shape.dims.front().level >= 0 && !hasNearestPorts();
+    out.groups = f.devices() / g.size;
+    if (out.aligned) {
+      // Base digits: outside the group's; a link is shared by the
+      // translates along base digits it does not depend on.
+      multBelow_.assign(f.levels() + 1, 1);
+      multAt_.assign(f.levels(), 1);
+      for (unsigned d = 0; d < f.digits(); ++d) {
+        bool inGroup = f.weight(d) >= g.stride &&
+                       f.weight(d) < g.stride * g.size;
+        if (inGroup)
+          continue;
+        unsigned l = f.levelOfDigit(d);
+        multAt_[l] *= f.radix(d);
+        for (unsigned k = l + 1; k <= f.levels(); ++k)
+          multBelow_[k] *= f.radix(d);
+      }
+      bases_.push_back(0);
+    } else {
+      int64_t span = g.stride * g.size;
+      for (int64_t hi = 0; hi < f.devices(); hi += span)
+        for (int64_t lo = 0; lo < g.stride; ++lo)
+          bases_.push_back(hi + lo);
+    }
+  }
+
+  void step(const Step &s, uint32_t bucket, LatencyTerm &term) {
+    bucket_ = bucket;
+    for (int64_t base : bases_) {
+      if (s.rule.kind == FlowRule::List) {
+        for (auto [a, b] : s.rule.list)
+          flow(s, base + a * g_.stride, base + b * g_.stride, term);
+        continue;
+      }
+      for (int64_t r = 0; r < g_.size; ++r) {
+        int64_t p = s.rule.partner(r);
+        if (p != r && p < g_.size)
+          flow(s, base + r * g_.stride, base + p * g_.stride, term);
+      }
+    }
+  }
+
+  /// Turns the per-link loads into deduplicated, undominated classes.
+  void finish() {
+    std::vector<LinkClass> classes;
+    classes.reserve(slots_.size());
+    for (const Slot &s : slots_) {
+      const LinkInfo &li = f_.link(s.link);
+      double mult = 1;
+      if (out_.aligned)
+        mult = li.kind == LinkKind::Crossbar
+                   ? multBelow_[li.level] * multAt_[li.level]
+                   : multBelow_[li.level];
+      LinkClass c;
+      c.link = s.link;
+      c.invBandwidth = 1.0 / li.bandwidth;
+      for (auto [b, load] : s.load)
+        c.busy.push_back({b, load * mult * c.invBandwidth});
+      classes.push_back(std::move(c));
+    }
+    std::sort(classes.begin(), classes.end(),
+              [](const LinkClass &a, const LinkClass &b) {
+                return a.busy < b.busy;
+              });
+    classes.erase(std::unique(classes.begin(), classes.end(),
+                              [](const LinkClass &a, const LinkClass &b) {
+                                return a.busy == b.busy;
+                              }),
+                  classes.end());
+    constexpr size_t kPruneLimit = 512; // quadratic; skip for huge sets
+    if (classes.size() <= kPruneLimit) {
+      std::vector<bool> dominated(classes.size(), false);
+      for (size_t i = 0; i < classes.size(); ++i)
+        for (size_t j = 0; j < classes.size() && !dominated[i]; ++j)
+          if (i != j && !dominated[j] && dominates(classes[j], classes[i]))
+            dominated[i] = true;
+      for (size_t i = 0; i < classes.size(); ++i)
+        if (!dominated[i])
+          out_.classes.push_back(std::move(classes[i]));
+    } else {
+      out_.classes = std::move(classes);
+    }
+  }
+
+private:
+  struct Slot {
+    uint32_t link;
+    llvm::SmallVector<std::pair<uint32_t, double>, 4> load;
+  };
+
+  bool hasNearestPorts() const {
+    for (const LevelSpec &l : f_.spec().levels)
+      if (l.spread == Spread::Nearest && l.ports > 1)
+        return true;
+    return false;
+  }
+
+  static bool dominates(const LinkClass &a, const LinkClass &b) {
+    // a >= b on every bucket b uses (missing entries are zero).
+    size_t i = 0;
+    for (auto [bucket, t] : b.busy) {
+      while (i < a.busy.size() && a.busy[i].first < bucket)
+        ++i;
+      if (i == a.busy.size() || a.busy[i].first != bucket ||
+          a.busy[i].second < t)
+        return false;
+    }
+    return true;
+  }
+
+  void add(uint32_t link, double load) {
+    int32_t &slot = slotOf_[link];
+    if (slot < 0) {
+      slot = int32_t(slots_.size());
+      slots_.push_back(Slot{link, {}});
+    }
+    auto &v = slots_[slot].load;
+    if (!v.empty() && v.back().first == bucket_)
+      v.back().second += load;
+    else
+      v.push_back({bucket_, load});
+  }
+
+  void flow(const Step &s, int64_t src, int64_t dst, LatencyTerm &term) {
+    if (s.onlyLevel >= 0 && f_.lcaLevel(src, dst) != s.onlyLevel)
+      return;
+    path_.clear();
+    f_.route(src, dst, path_);
+    if (path_.empty())
+      return;
+    LatencyCandidate c;
+    double energy = 0;
+    int top = 0;
+    for (size_t i = 0; i < path_.size(); ++i) {
+      uint32_t l = path_[i];
+      const LinkInfo &li = f_.link(l);
+      add(l, 1.0);
+      add(f_.reverse(l), ackRatio_);
+      c.latency += li.latency;
+      if (i)
+        c.storeForward += 1.0 / li.bandwidth;
+      energy += li.energyPerByte * (1.0 + ackRatio_);
+      top = std::max<int>(top, li.level);
+    }
+    c.latency += f_.spec().levels[top].overhead;
+    addCandidate(term.candidates, c);
+    double groups = out_.aligned ? double(out_.groups) : 1.0;
+    out_.bucketEnergy[bucket_] += energy * groups;
+  }
+
+  const Fabric &f_;
+  Group g_;
+  Pattern &out_;
+  std::vector<int32_t> slotOf_;
+  std::vector<Slot> slots_;
+  std::vector<int64_t> bases_;
+  std::vector<double> multBelow_, multAt_;
+  llvm::SmallVector<uint32_t, 16> path_;
+  double ackRatio_;
+  uint32_t bucket_ = 0;
+};
+} // namespace
+
+Pattern ds::net::routePattern(const Fabric &f, const StepPlan &s, Group g,
+                              const GroupShape &shape) {
+  Pattern out;
+  Router router(f, g, shape, out);
+  for (const CommPhase &ph : s.phases) {
+    PhasePattern pp;
+    pp.independent = ph.independent;
+    pp.firstBucket = out.bucketFraction.size();
+    for (const Step &st : ph.steps) {
+      // Steps of a phase moving the same fraction share a bucket.
+      uint32_t bucket = pp.firstBucket;
+      while (bucket < out.bucketFraction.size() &&
+             out.bucketFraction[bucket] != st.fraction)
+        ++bucket;
+      if (bucket == out.bucketFraction.size()) {
+        out.bucketFraction.push_back(st.fraction);
+        out.bucketEnergy.push_back(0);
+      }
+      LatencyTerm term;
+      term.fraction = st.fraction;
+      term.hops = st.latencyHops;
+      router.step(st, bucket, term);
+      ++out.steps;
+      if (term.candidates.empty())
+        continue; // no flow (filtered out)
+      if (!pp.latency.empty() && sameCandidates(pp.latency.back(), term))
+        ++pp.latency.back().count;
+      else if (ph.independent && !pp.latency.empty() &&
+               pp.latency.back().fraction == term.fraction &&
+               pp.latency.back().hops == term.hops)
+        for (const LatencyCandidate &c : term.candidates)
+          addCandidate(pp.latency.back().candidates, c); // max, not sum
+      else
+        pp.latency.push_back(std::move(term));
+    }
+    pp.endBucket = out.bucketFraction.size();
+    out.phases.push_back(std::move(pp));
+  }
+  router.finish();
+  return out;
+}
+
+PatternPrice ds::net::pricePattern(const Pattern &p, const FabricSpec &f,
+                                   double bytes) {
+  PatternPrice r;
+  llvm::SmallVector<double, 32> wire(p.bucketFraction.size());
+  for (size_t b = 0; b < wire.size(); ++b) {
+    wire[b] = wireBytes(f, p.bucketFraction[b] * bytes);
+    r.energy += p.bucketEnergy[b] * wire[b];
+  }
+  llvm::SmallVector<unsigned, 32> phaseOf(wire.size());
+  for (unsigned i = 0; i < p.phases.size(); ++i)
+    for (unsigned b = p.phases[i].firstBucket; b < p.phases[i].endBucket; ++b)
+      phaseOf[b] = i;
+  // Dependent steps add their latencies; independent ones overlap.
+  for (const PhasePattern &ph : p.phases) {
+    double phaseLatency = 0;
+    for (const LatencyTerm &t : ph.latency) {
+      double w = wireBytes(f, t.fraction * bytes), worst = 0;
+      for (const LatencyCandidate &c : t.candidates)
+        worst = std::max(worst, c.latency +
+                                    std::min(w, f.packet) * c.storeForward);
+      double lat = worst * t.hops;
+      phaseLatency = ph.independent ? std::max(phaseLatency, lat)
+                                    : phaseLatency + lat * t.count;
+    }
+    r.latency += phaseLatency;
+  }
+  llvm::SmallVector<double, 8> phaseMax(p.phases.size(), 0.0);
+  for (const LinkClass &c : p.classes) {
+    double total = 0, acc = 0;
+    unsigned cur = c.busy.empty() ? 0 : phaseOf[c.busy.front().first];
+    for (auto [b, t] : c.busy) {
+      if (phaseOf[b] != cur) {
+        phaseMax[cur] = std::max(phaseMax[cur], acc);
+        acc = 0;
+        cur = phaseOf[b];
+      }
+      acc += t * wire[b];
+      total += t * wire[b];
+    }
+    if (!c.busy.empty())
+      phaseMax[cur] = std::max(phaseMax[cur], acc);
+    if (total > r.hottestBusy) {
+      r.hottestBusy = total;
+      r.hottestLink = c.link;
+      r.hottestBytes = total / c.invBandwidth;
+    }
+  }
+  for (double m : phaseMax)
+    r.bandwidth += m;
+  return r;
+}
