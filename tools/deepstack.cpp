@@ -6,6 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/Driver.h"
+#include "frontend/Units.h"
+#include "passes/NetworkAbstractionEmit.h"
 #include "runtime/report/ChipReport.h"
 #include "runtime/validate/Validate.h"
 #include "llvm/Support/FileUtilities.h"
@@ -15,6 +17,10 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/thread.h"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <optional>
 
 using namespace ds;
 namespace cl = llvm::cl;
@@ -35,6 +41,8 @@ cl::opt<Component> component(
                clEnumValN(Component::Compute, "compute", "cores and operators"),
                clEnumValN(Component::Thermal, "thermal", "power and temperatures"),
                clEnumValN(Component::Area, "area", "die area and cost"),
+               clEnumValN(Component::Network, "network",
+                          "collectives on the network (needs a design)"),
                clEnumValN(Component::All, "all", "everything")),
     cl::sub(reportCmd), cl::cat(category));
 enum class ReportFormat { Text, JSON };
@@ -47,6 +55,23 @@ cl::opt<std::string> designName("design",
                                 cl::desc("The design (or chip) to report on"),
                                 cl::value_desc("name"), cl::sub(reportCmd),
                                 cl::cat(category));
+cl::opt<std::string> collectiveOpt(
+    "collective",
+    cl::desc("Price one collective (all_reduce, all_gather, reduce_scatter, "
+             "all_to_all, broadcast, send_recv) instead of the schedule's"),
+    cl::value_desc("name"), cl::sub(reportCmd), cl::cat(category));
+cl::opt<std::string> bytesOpt("bytes",
+                              cl::desc("Its message size, e.g. 64MiB"),
+                              cl::value_desc("size"), cl::sub(reportCmd),
+                              cl::cat(category));
+cl::opt<std::string> groupOpt(
+    "group", cl::desc("Its group: tp, ep, sp, cp, dp or pp of the schedule"),
+    cl::value_desc("dim"), cl::init("tp"), cl::sub(reportCmd),
+    cl::cat(category));
+cl::opt<std::string> algorithmOpt("algorithm",
+                                  cl::desc("Its algorithm (default: auto)"),
+                                  cl::value_desc("name"), cl::init("auto"),
+                                  cl::sub(reportCmd), cl::cat(category));
 cl::opt<std::string> outputFile("o", cl::desc("Write the output to a file"),
                                 cl::value_desc("file"), cl::sub(reportCmd),
                                 cl::cat(category));
@@ -94,15 +119,23 @@ FrontendOptions frontendOptions() {
   return o;
 }
 
+/// Checks that need the IR: every design's schedule fills its system.
+bool verifyDesigns(Compilation &c) {
+  bool ok = true;
+  for (const DesignIR &d : c.module()->designs)
+    ok &= checkParallelLayout(d, c.diags());
+  return ok;
+}
+
 int runCheck() {
   Compilation c(frontendOptions());
-  return c.run(checkInput) ? 0 : 1;
+  return c.run(checkInput) && verifyDesigns(c) ? 0 : 1;
 }
 
 int runEmit() {
   Compilation c(frontendOptions());
   bool astOnly = emitKind == EmitKind::AST;
-  if (!c.run(emitInput, astOnly))
+  if (!c.run(emitInput, astOnly) || (!astOnly && !verifyDesigns(c)))
     return 1;
   if (astOnly)
     ast::printAST(*c.sema().mainFile(), c.sourceMgr(), llvm::outs());
@@ -171,21 +204,111 @@ bool writeOutput(DiagEngine &diags, const std::string &text) {
   return true;
 }
 
+/// A size such as "64MiB", "1 GB" or "4096" (bytes).
+bool parseBytes(llvm::StringRef text, double &out) {
+  text = text.trim();
+  size_t end = text.find_first_not_of("0123456789.eE+-");
+  llvm::StringRef number = text.take_front(end), unit = text.drop_front(
+                                                     number.size()).trim();
+  if (number.getAsDouble(out) || !std::isfinite(out) || out < 0)
+    return false;
+  if (unit.empty())
+    return true;
+  auto u = lookupUnit(unit);
+  if (!u || !(u->dim == Dim::bytes()))
+    return false;
+  out = out * u->scale;
+  return true;
+}
+
+/// --collective=... --bytes=... --group=... [--algorithm=...] on \p d.
+bool priceRequested(const DesignIR &d, const net::NetworkModel &model,
+                    DiagEngine &diags, NetworkAbstraction &na) {
+  CommOp op;
+  op.what = "requested";
+  op.phase = d.workload->phase == Phase::Prefill ? Phase::Prefill
+                                                 : Phase::Decode;
+  op.count = 1;
+  auto bad = [&](std::string msg) {
+    diags.report(llvm::SMLoc(), DiagKind::BadOption, msg);
+    return false;
+  };
+  if (!net::parseCollective(collectiveOpt, op.collective))
+    return bad(fmt::format("--collective: unknown collective '{}'; expected "
+                           "all_reduce, all_gather, reduce_scatter, "
+                           "all_to_all, broadcast or send_recv",
+                           collectiveOpt.getValue()));
+  if (bytesOpt.empty() || !parseBytes(bytesOpt, op.bytes))
+    return bad(fmt::format("--bytes: expected a size such as 64MiB, found "
+                           "'{}'",
+                           bytesOpt.getValue()));
+  if (!parseParallelDim(groupOpt, op.dim))
+    return bad(fmt::format("--group: unknown group '{}'; expected tp, ep, "
+                           "sp, cp, dp or pp",
+                           groupOpt.getValue()));
+  const EnumInfo &algs = enumInfo(EnumId::Algorithm);
+  auto it = llvm::find_if(algs.spellings, [&](const char *a) {
+    return algorithmOpt == a;
+  });
+  if (it == algs.spellings.end())
+    return bad(fmt::format("--algorithm: unknown algorithm '{}'",
+                           algorithmOpt.getValue()));
+  op.algorithm = Algorithm(it - algs.spellings.begin());
+  na.layout = ParallelLayout::of(*d.schedule);
+  auto cost = model.price(op.collective, op.algorithm,
+                          na.layout.group(op.dim), op.bytes);
+  if (!cost)
+    return bad(fmt::format("{} group of schedule '{}': {}", groupOpt.getValue(),
+                           d.schedule->name, llvm::toString(cost.takeError())));
+  na.comms.push_back(PricedComm{op, *cost});
+  return true;
+}
+
 int runReport() {
   Compilation c(frontendOptions());
-  if (!c.run(reportInput))
+  if (!c.run(reportInput) || !verifyDesigns(c))
     return 1;
   const ChipIR *chip = nullptr;
   const DesignIR *design = nullptr;
   if (!pickChip(c, chip, design))
     return 1;
+  bool onlyNetwork = component == Component::Network;
+  if ((onlyNetwork || !collectiveOpt.empty()) && !design) {
+    c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
+                     fmt::format("the network report needs a design; '{}' is "
+                                 "a chip",
+                                 chip->name));
+    return 1;
+  }
+  if (!collectiveOpt.empty() && !onlyNetwork) {
+    c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
+                     "--collective needs --component=network");
+    return 1;
+  }
+  std::optional<net::NetworkModel> model;
+  NetworkAbstraction na;
+  if (design) {
+    model.emplace(net::FabricSpec::fromIR(*design->system->network));
+    bool ok = collectiveOpt.empty()
+                  ? runNetworkAbstraction(*design, *model, c.diags(), na)
+                  : priceRequested(*design, *model, c.diags(), na);
+    if (!ok)
+      return 1;
+  }
   ChipReport report = evaluateChip(*chip, design);
   std::string text;
   llvm::raw_string_ostream os(text);
-  if (reportFormat == ReportFormat::JSON)
-    printChipReportJSON(report, component, os);
-  else
-    printChipReport(report, component, os);
+  if (reportFormat == ReportFormat::JSON) {
+    printChipReportJSON(report, component, os, [&](llvm::json::OStream &j) {
+      if (design && (onlyNetwork || component == Component::All))
+        writeNetworkJSON(design, *model, na, j);
+    });
+  } else {
+    if (!onlyNetwork)
+      printChipReport(report, component, os);
+    if (design && (onlyNetwork || component == Component::All))
+      printNetworkReport(*design, *model, na, os);
+  }
   os.flush();
   return writeOutput(c.diags(), text) ? 0 : 1;
 }

@@ -28,7 +28,7 @@ FabricSpec FabricSpec::fromIR(const NetworkIR &n) {
     ls.dims = l.topology.dims;
     ls.link = l.link;
     ls.latency = l.latency;
-    ls.energyPerByte = l.energy * 8; // J/bit -> J/byte
+    ls.energyPerByte = l.energy; // SI energy per information is J/byte
     ls.overhead = l.overhead;
     ls.crossbar = l.crossbar;
     ls.ports = l.ports;

@@ -15,13 +15,14 @@
 #include "runtime/compute/ComputeModel.h"
 #include "runtime/dram/StackModel.h"
 #include "runtime/thermal/Thermal.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 #include <string>
 #include <vector>
 
 namespace ds {
 
-enum class Component { Memory, Compute, Thermal, Area, All };
+enum class Component { Memory, Compute, Thermal, Area, Network, All };
 
 struct PatternReport {
   std::string name;
@@ -51,8 +52,10 @@ struct ChipReport {
 ChipReport evaluateChip(const ChipIR &chip, const DesignIR *design);
 
 void printChipReport(const ChipReport &r, Component c, llvm::raw_ostream &os);
-void printChipReportJSON(const ChipReport &r, Component c,
-                         llvm::raw_ostream &os);
+/// \p extra adds more attributes (e.g. the network) to the top object.
+void printChipReportJSON(
+    const ChipReport &r, Component c, llvm::raw_ostream &os,
+    llvm::function_ref<void(llvm::json::OStream &)> extra = nullptr);
 
 } // namespace ds
 

@@ -137,8 +137,9 @@ void ds::printChipReport(const ChipReport &r, Component c,
     printArea(r, os);
 }
 
-void ds::printChipReportJSON(const ChipReport &r, Component c,
-                             llvm::raw_ostream &os) {
+void ds::printChipReportJSON(
+    const ChipReport &r, Component c, llvm::raw_ostream &os,
+    llvm::function_ref<void(llvm::json::OStream &)> extra) {
   llvm::json::OStream j(os, 2);
   j.object([&] {
     j.attribute("chip", r.chip->name);
@@ -233,6 +234,8 @@ void ds::printChipReportJSON(const ChipReport &r, Component c,
         j.attribute("total_cost_USD", a.totalCost);
       });
     }
+    if (extra)
+      extra(j);
   });
   os << "\n";
 }

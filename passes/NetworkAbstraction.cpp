@@ -1,0 +1,138 @@
+//===- NetworkAbstraction.cpp - The collectives a design implies ----------===//
+//
+// Message sizes per forward step, T tokens per microbatch on one replica
+// (decode: one per request; prefill: the prompt), a = activation bytes:
+//   TP  all-reduce of T*hidden*a after attention and after the MLP
+//   SP  all-gather + reduce-scatter of (T/sp)*hidden*a around attention
+//   CP  prefill: all-gather of each rank's K and V; decode: all-reduce of
+//       the partial attention outputs
+//   EP  all-to-all of T*top_k/ep tokens per destination, dispatch + combine
+//   PP  send/recv of T*hidden*a to the next stage
+// (the full operator graph and overlap belong to the model-to-ops and
+// partition passes; this pass prices what crosses the network).
+//
+//===----------------------------------------------------------------------===//
+#include "passes/NetworkAbstraction.h"
+
+#include <cmath>
+#include <fmt/format.h>
+
+using namespace ds;
+
+bool ds::checkParallelLayout(const DesignIR &d, DiagEngine &diags) {
+  const ScheduleIR &s = *d.schedule;
+  const NetworkIR &n = *d.system->network;
+  ParallelLayout l = ParallelLayout::of(s);
+  if (l.ranks == n.devices())
+    return true;
+  diags.report(s.loc, DiagKind::RanksMismatch, s.name, l.describe(),
+               d.system->name, n.devices());
+  std::string levels;
+  for (const LevelIR &lv : n.levels)
+    levels += (levels.empty() ? "" : " x ") + lv.topology.str();
+  diags.report(n.loc, DiagKind::NoteValues,
+               fmt::format("network '{}' has {} devices ({})", n.name,
+                           n.devices(), levels));
+  return false;
+}
+
+Algorithm ds::scheduledAlgorithm(const ScheduleIR &s, net::Collective c) {
+  switch (c) {
+  case net::Collective::AllReduce:
+    return s.allReduce;
+  case net::Collective::AllGather:
+    return s.allGather;
+  case net::Collective::ReduceScatter:
+    return s.reduceScatter;
+  case net::Collective::AllToAll:
+    return s.allToAll;
+  case net::Collective::SendRecv:
+    return Algorithm::Direct;
+  case net::Collective::Broadcast:
+    return Algorithm::Auto;
+  }
+  return Algorithm::Auto;
+}
+
+std::vector<CommOp> ds::impliedCollectives(const DesignIR &d,
+                                           const ParallelLayout &l) {
+  const WorkloadIR &w = *d.workload;
+  const ModelIR &m = *w.model;
+  const ScheduleIR &s = *d.schedule;
+  auto deg = [&](ParallelDim p) { return l.degree[unsigned(p)]; };
+  double act = dtypeBytes(m.activations), kv = dtypeBytes(m.kvCache);
+  double stageLayers = std::ceil(double(m.layers) / double(s.pp));
+  double moeLayers = m.experts > 0 ? std::ceil(double(m.layers - m.denseLayers) /
+                                               double(s.pp))
+                                   : 0;
+  std::vector<CommOp> ops;
+  auto add = [&](Phase ph, const char *what, ParallelDim dim,
+                 net::Collective c, double bytes, double count) {
+    if (deg(dim) < 2 || count <= 0 || bytes <= 0)
+      return;
+    CommOp op;
+    op.what = what;
+    op.phase = ph;
+    op.dim = dim;
+    op.collective = c;
+    op.algorithm = scheduledAlgorithm(s, c);
+    op.bytes = bytes;
+    op.count = count;
+    ops.push_back(std::move(op));
+  };
+  for (Phase ph : {Phase::Prefill, Phase::Decode}) {
+    if (w.phase != Phase::Both && w.phase != ph)
+      continue;
+    double perRequest = ph == Phase::Prefill ? double(w.prompt) : 1.0;
+    double requests = std::ceil(double(w.batch) / double(s.dp));
+    double tokens = std::ceil(requests / double(s.microbatches)) * perRequest;
+    double hidden = tokens * double(m.hidden) * act;
+    using C = net::Collective;
+    add(ph, "attention output", ParallelDim::TP, C::AllReduce, hidden,
+        stageLayers);
+    add(ph, "MLP output", ParallelDim::TP, C::AllReduce, hidden, stageLayers);
+    add(ph, "sequence gather", ParallelDim::SP, C::AllGather,
+        hidden / double(s.sp), stageLayers);
+    add(ph, "sequence scatter", ParallelDim::SP, C::ReduceScatter, hidden,
+        stageLayers);
+    if (ph == Phase::Prefill)
+      add(ph, "context K/V gather", ParallelDim::CP, C::AllGather,
+          tokens / double(s.cp) * 2 * double(m.kvHeads * m.headDim) * kv,
+          stageLayers);
+    else
+      add(ph, "context partial outputs", ParallelDim::CP, C::AllReduce,
+          hidden, stageLayers);
+    double perExpertRank =
+        tokens * double(m.topK) / double(s.ep) * double(m.hidden) * act;
+    add(ph, "expert dispatch", ParallelDim::EP, C::AllToAll, perExpertRank,
+        moeLayers);
+    add(ph, "expert combine", ParallelDim::EP, C::AllToAll, perExpertRank,
+        moeLayers);
+    add(ph, "stage activations", ParallelDim::PP, C::SendRecv, hidden,
+        double(s.microbatches));
+  }
+  return ops;
+}
+
+bool ds::runNetworkAbstraction(const DesignIR &d,
+                               const net::NetworkModel &model,
+                               DiagEngine &diags, NetworkAbstraction &out) {
+  if (!checkParallelLayout(d, diags))
+    return false;
+  out.layout = ParallelLayout::of(*d.schedule);
+  bool ok = true;
+  for (CommOp &op : impliedCollectives(d, out.layout)) {
+    auto cost = model.price(op.collective, op.algorithm,
+                            out.layout.group(op.dim), op.bytes);
+    if (!cost) {
+      diags.report(d.schedule->loc, DiagKind::CollectiveNotPriced,
+                   parallelDimName(op.dim),
+                   net::collectiveName(op.collective),
+                   llvm::toString(cost.takeError()));
+      ok = false;
+      continue;
+    }
+    out.comms.push_back(PricedComm{std::move(op), *cost});
+  }
+  return ok;
+}
