@@ -50,6 +50,7 @@ bench: build
 	$(BUILD)/bin/deepstack-bench
 	$(BUILD)/bin/deepstack-bench-runtime --benchmark_filter='Mix|Stack|Gemm|Thermal|Chip'
 	$(BUILD)/bin/deepstack-bench-compute
+	$(BUILD)/bin/deepstack-bench-network
 
 # The model's error against every reference file the tool understands.
 validate: build

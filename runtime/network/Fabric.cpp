@@ -57,6 +57,10 @@ void Fabric::build() {
     layout_.push_back(lay);
   }
   devices_ = w;
+  for (const LevelSpec &ls : spec_.levels)
+    if (ls.kind == TopologyKind::Mesh || ls.kind == TopologyKind::Chain ||
+        (ls.spread == Spread::Nearest && ls.ports > 1))
+      translationInvariant_ = false;
   for (unsigned l = 0; l < spec_.levels.size(); ++l) {
     const LevelSpec &ls = spec_.levels[l];
     LevelLayout &lay = layout_[l];
@@ -68,7 +72,11 @@ void Fabric::build() {
     // A child's connection: one link at level 0, else the ports of the unit
     // below, aggregated (even spread) or one link each (nearest).
     double bw = ls.link * (below && !nearest ? double(below->ports) : 1.0);
-    LinkInfo li{bw, ls.latency, ls.energyPerByte, uint8_t(l), LinkKind::Direct};
+    uint8_t lv = uint8_t(l);
+    lay.up = LinkInfo{bw, ls.latency, ls.energyPerByte, lv, LinkKind::Up};
+    lay.down = LinkInfo{bw, ls.latency, ls.energyPerByte, lv, LinkKind::Down};
+    lay.direct = LinkInfo{bw, ls.latency, ls.energyPerByte, lv, LinkKind::Direct};
+    lay.crossbar = LinkInfo{ls.crossbar, 0, 0, lv, LinkKind::Crossbar};
     switch (ls.kind) {
     case TopologyKind::Switch:
       lay.perInstance = 2 * n * lay.upPorts + (ls.crossbar > 0 ? 1 : 0);
@@ -81,49 +89,57 @@ void Fabric::build() {
     }
     lay.base = nextLink;
     nextLink += uint32_t(lay.instances * lay.perInstance);
-    links_.resize(nextLink);
-    reverse_.resize(nextLink);
-    for (int64_t u = 0; u < lay.instances; ++u) {
-      uint32_t b = lay.base + uint32_t(u * lay.perInstance);
-      if (ls.kind == TopologyKind::Switch) {
-        int64_t np = n * lay.upPorts;
-        for (int64_t i = 0; i < np; ++i) {
-          links_[b + i] = li;
-          links_[b + i].kind = LinkKind::Up;
-          links_[b + np + i] = li;
-          links_[b + np + i].kind = LinkKind::Down;
-          reverse_[b + i] = b + np + i;
-          reverse_[b + np + i] = b + i;
-        }
-        if (ls.crossbar > 0) {
-          uint32_t x = b + 2 * np;
-          links_[x] = LinkInfo{ls.crossbar, 0, 0, uint8_t(l), LinkKind::Crossbar};
-          reverse_[x] = x;
-        }
-      } else if (ls.kind == TopologyKind::FullMesh) {
-        for (int64_t a = 0; a < n; ++a)
-          for (int64_t c = 0; c < n; ++c) {
-            links_[b + a * n + c] = li;
-            reverse_[b + a * n + c] = b + c * n + a;
-          }
-      } else {
-        int64_t nd = ls.dims.size(), wl = 1;
-        for (int64_t i = 0; i < nd; ++i) {
-          int64_t d = ls.dims[i];
-          for (int64_t c = 0; c < n; ++c) {
-            int64_t x = (c / wl) % d;
-            int64_t plus = c + ((x + 1) % d - x) * wl;
-            uint32_t fwd = b + uint32_t(c * 2 * nd + 2 * i);
-            links_[fwd] = li;
-            links_[fwd + 1] = li;
-            reverse_[fwd] = b + uint32_t(plus * 2 * nd + 2 * i + 1);
-            reverse_[b + uint32_t(plus * 2 * nd + 2 * i + 1)] = fwd;
-          }
-          wl *= d;
-        }
-      }
-    }
   }
+  linkCount_ = nextLink;
+}
+
+unsigned Fabric::levelOfLink(uint32_t id) const {
+  unsigned l = layout_.size() - 1;
+  while (l > 0 && id < layout_[l].base)
+    --l;
+  return l;
+}
+
+const LinkInfo &Fabric::link(uint32_t id) const {
+  const LevelLayout &lay = layout_[levelOfLink(id)];
+  const LevelSpec &ls = spec_.levels[levelOfLink(id)];
+  if (ls.kind != TopologyKind::Switch)
+    return lay.direct;
+  int64_t local = (id - lay.base) % lay.perInstance;
+  int64_t np = ls.size() * lay.upPorts;
+  return local < np ? lay.up : local < 2 * np ? lay.down : lay.crossbar;
+}
+
+uint32_t Fabric::reverse(uint32_t id) const {
+  unsigned l = levelOfLink(id);
+  const LevelLayout &lay = layout_[l];
+  const LevelSpec &ls = spec_.levels[l];
+  int64_t rel = id - lay.base;
+  int64_t inst = rel / lay.perInstance, local = rel % lay.perInstance;
+  int64_t n = ls.size();
+  uint32_t b = lay.base + uint32_t(inst * lay.perInstance);
+  switch (ls.kind) {
+  case TopologyKind::Switch: {
+    int64_t np = n * lay.upPorts;
+    return local < np ? id + uint32_t(np) : local < 2 * np ? id - uint32_t(np) : id;
+  }
+  case TopologyKind::FullMesh:
+    return b + uint32_t((local % n) * n + local / n);
+  default:
+    break;
+  }
+  // Direct: node c, dimension i, direction; the reverse starts at the
+  // neighbour and goes the other way.
+  int64_t nd = ls.dims.size();
+  int64_t c = local / (2 * nd), i = (local % (2 * nd)) / 2;
+  bool plus = local % 2 == 0;
+  int64_t wl = 1;
+  for (int64_t k = 0; k < i; ++k)
+    wl *= ls.dims[k];
+  int64_t d = ls.dims[i], x = (c / wl) % d;
+  int64_t nx = plus ? (x + 1) % d : (x + d - 1) % d;
+  int64_t other = c + (nx - x) * wl;
+  return b + uint32_t(other * 2 * nd + 2 * i + (plus ? 1 : 0));
 }
 
 int64_t Fabric::child(int64_t device, unsigned level) const {
@@ -218,13 +234,46 @@ void Fabric::route(int64_t src, int64_t dst,
     }
 }
 
+uint32_t Fabric::canonical(uint32_t id) const {
+  const LinkInfo &li = link(id);
+  const LevelLayout &lay = layout_[li.level];
+  int64_t local = (id - lay.base) % lay.perInstance;
+  int64_t n = spec_.levels[li.level].size();
+  switch (li.kind) {
+  case LinkKind::Up:
+    local %= lay.upPorts;
+    break;
+  case LinkKind::Down:
+    local = n * lay.upPorts + local % lay.upPorts;
+    break;
+  case LinkKind::Crossbar:
+    break;
+  case LinkKind::Direct:
+    if (spec_.levels[li.level].kind == TopologyKind::FullMesh)
+      local = ((local % n) - (local / n) + n) % n; // node 0 -> same offset
+    else
+      local %= 2 * int64_t(spec_.levels[li.level].dims.size());
+    break;
+  }
+  return lay.base + uint32_t(local);
+}
+
+double Fabric::classSize(uint32_t id) const {
+  const LinkInfo &li = link(id);
+  const LevelLayout &lay = layout_[li.level];
+  double inst = double(lay.instances);
+  return li.kind == LinkKind::Crossbar
+             ? inst
+             : inst * double(spec_.levels[li.level].size());
+}
+
 bool Fabric::symmetric(uint32_t id) const {
-  const LinkInfo &li = links_[id];
+  const LinkInfo &li = link(id);
   return layout_[li.level].upPorts == 1 || li.kind == LinkKind::Crossbar;
 }
 
 std::string Fabric::linkName(uint32_t id) const {
-  const LinkInfo &li = links_[id];
+  const LinkInfo &li = link(id);
   unsigned l = li.level;
   const LevelSpec &ls = spec_.levels[l];
   const LevelLayout &lay = layout_[l];

@@ -74,15 +74,23 @@ public:
   /// Product of the radices of digits below \p d (the digit's weight).
   int64_t weight(unsigned d) const { return weight_[d]; }
 
-  uint32_t linkCount() const { return links_.size(); }
-  const LinkInfo &link(uint32_t id) const { return links_[id]; }
+  uint32_t linkCount() const { return linkCount_; }
+  const LinkInfo &link(uint32_t id) const;
   /// The link carrying traffic the other way (its ACKs).
-  uint32_t reverse(uint32_t id) const { return reverse_[id]; }
+  uint32_t reverse(uint32_t id) const;
   /// Readable name, e.g. "rack#0 crossbar" or "board#3 up 5".
   std::string linkName(uint32_t id) const;
   /// True when the link's load is the same for every translate of a group
   /// aligned with the digits (false for per-port links under `nearest`).
   bool symmetric(uint32_t id) const;
+
+  /// Every digit translation (cyclic per digit) maps the fabric onto
+  /// itself: no mesh or chain level and no per-port (nearest) links.
+  bool translationInvariant() const { return translationInvariant_; }
+  /// Under translations of every digit, the link of the same kind at
+  /// instance 0 / child 0 that \p id maps to, and how many links share it.
+  uint32_t canonical(uint32_t id) const;
+  double classSize(uint32_t id) const;
 
   /// Highest level at which devices \p a and \p b differ (-1 if equal).
   int lcaLevel(int64_t a, int64_t b) const;
@@ -99,7 +107,9 @@ private:
     int64_t unitDevices = 1; ///< devices under one child of the level
     int64_t upPorts = 1;     ///< separate up-links per child (nearest)
     unsigned firstDigit = 0;
+    LinkInfo up, down, direct, crossbar; ///< every link of a kind is alike
   };
+  unsigned levelOfLink(uint32_t id) const;
   int64_t child(int64_t device, unsigned level) const;
   int64_t instance(int64_t device, unsigned level) const;
   uint32_t upLink(int64_t device, unsigned level) const;
@@ -111,11 +121,11 @@ private:
 
   FabricSpec spec_;
   int64_t devices_ = 1;
+  bool translationInvariant_ = true;
   std::vector<int64_t> radix_, weight_;
   std::vector<unsigned> digitLevel_;
   std::vector<LevelLayout> layout_;
-  std::vector<LinkInfo> links_;
-  std::vector<uint32_t> reverse_;
+  uint32_t linkCount_ = 0;
 };
 
 } // namespace net

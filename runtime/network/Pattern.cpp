@@ -1,6 +1,7 @@
 //===- Pattern.cpp - Route a collective's flows, price its steps ----------===//
 #include "runtime/network/Pattern.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include <algorithm>
 #include <cmath>
 
@@ -81,7 +82,7 @@ bool sameCandidates(const LatencyTerm &a, const LatencyTerm &b) {
 class Router {
 public:
   Router(const Fabric &f, Group g, const GroupShape &shape, Pattern &out)
-      : f_(f), g_(g), out_(out), slotOf_(f.linkCount(), -1),
+      : f_(f), g_(g), out_(out),
         ackRatio_(f.spec().ack / f.spec().packet) {
     out.aligned = shape.dims.front().level >= 0 && !hasNearestPorts();
     out.groups = f.devices() / g.size;
@@ -109,8 +110,45 @@ public:
     }
   }
 
+  /// Every step can use full symmetry: each flow of the step is a
+  /// translate of rank 0's, so one flow is routed and its hops are spread
+  /// evenly over the links of their class.
+  void decideSymmetry(const StepPlan &plan, const GroupShape &shape) {
+    full_ = out_.aligned && f_.translationInvariant();
+    for (const CommPhase &ph : plan.phases)
+      for (const Step &st : ph.steps)
+        full_ = full_ && symmetricStep(st, shape);
+  }
+
   void step(const Step &s, uint32_t bucket, LatencyTerm &term) {
     bucket_ = bucket;
+    if (full_) {
+      int64_t dst = s.rule.partner(0) * g_.stride;
+      energyScale_ = double(f_.devices()); // every device sends one flow
+      flow(s, 0, dst, term);
+      return;
+    }
+    energyScale_ = out_.aligned ? double(out_.groups) : 1.0;
+    // Identical steps (e.g. the 2(g-1) of a ring) are routed once.
+    bool memo = s.rule.kind != FlowRule::List;
+    MemoKey key{s.rule.kind, s.rule.arg, s.rule.weight, s.rule.radix,
+                s.onlyLevel};
+    if (memo) {
+      for (Memo &m : memos_)
+        if (m.key == key) {
+          // Loads are added once per bucket at the end, times the repeats.
+          if (m.repeats.empty() || m.repeats.back().first != bucket_)
+            m.repeats.push_back({bucket_, 0});
+          ++m.repeats.back().second;
+          out_.bucketEnergy[bucket_] += m.energy;
+          for (const LatencyCandidate &c : m.candidates)
+            addCandidate(term.candidates, c);
+          return;
+        }
+      recording_ = &memos_.emplace_back();
+      recording_->key = key;
+    }
+    double energyBefore = out_.bucketEnergy[bucket_];
     for (int64_t base : bases_) {
       if (s.rule.kind == FlowRule::List) {
         for (auto [a, b] : s.rule.list)
@@ -123,24 +161,42 @@ public:
           flow(s, base + r * g_.stride, base + p * g_.stride, term);
       }
     }
+    if (recording_) {
+      recording_->energy = out_.bucketEnergy[bucket_] - energyBefore;
+      recording_->candidates = term.candidates;
+      recording_ = nullptr;
+    }
   }
 
   /// Turns the per-link loads into deduplicated, undominated classes.
   void finish() {
+    finishing_ = true;
+    for (const Memo &m : memos_)
+      for (auto [bucket, times] : m.repeats) {
+        bucket_ = bucket;
+        for (auto [link, load] : m.loads)
+          add(link, load * times);
+      }
+    for (Slot &sl : slots_) { // repeats were added out of bucket order
+      llvm::sort(sl.load);
+      size_t k = 0;
+      for (size_t i = 0; i < sl.load.size(); ++i) {
+        if (k && sl.load[k - 1].first == sl.load[i].first)
+          sl.load[k - 1].second += sl.load[i].second;
+        else
+          sl.load[k++] = sl.load[i];
+      }
+      sl.load.resize(k);
+    }
     std::vector<LinkClass> classes;
     classes.reserve(slots_.size());
     for (const Slot &s : slots_) {
       const LinkInfo &li = f_.link(s.link);
-      double mult = 1;
-      if (out_.aligned)
-        mult = li.kind == LinkKind::Crossbar
-                   ? multBelow_[li.level] * multAt_[li.level]
-                   : multBelow_[li.level];
       LinkClass c;
       c.link = s.link;
       c.invBandwidth = 1.0 / li.bandwidth;
       for (auto [b, load] : s.load)
-        c.busy.push_back({b, load * mult * c.invBandwidth});
+        c.busy.push_back({b, load * c.invBandwidth});
       classes.push_back(std::move(c));
     }
     std::sort(classes.begin(), classes.end(),
@@ -172,6 +228,50 @@ private:
     uint32_t link;
     llvm::SmallVector<std::pair<uint32_t, double>, 4> load;
   };
+  struct MemoKey {
+    FlowRule::Kind kind;
+    int64_t arg, weight, radix;
+    int onlyLevel;
+    bool operator==(const MemoKey &o) const {
+      return kind == o.kind && arg == o.arg && weight == o.weight &&
+             radix == o.radix && onlyLevel == o.onlyLevel;
+    }
+  };
+  struct Memo {
+    MemoKey key{};
+    std::vector<std::pair<uint32_t, double>> loads;
+    double energy = 0;
+    llvm::SmallVector<LatencyCandidate, 2> candidates;
+    std::vector<std::pair<uint32_t, unsigned>> repeats; ///< (bucket, times)
+  };
+
+  /// XOR partners commute with XOR translations, which map switch levels
+  /// onto themselves; a shift along one group digit commutes with cyclic
+  /// translations, which map switch, ring, torus and full-mesh levels.
+  bool symmetricStep(const Step &st, const GroupShape &shape) const {
+    if (st.rule.kind == FlowRule::Xor) {
+      for (const GroupDim &d : shape.dims)
+        if (f_.spec().levels[d.level].kind != TopologyKind::Switch ||
+            (d.radix & (d.radix - 1)))
+          return false;
+      return true;
+    }
+    if (st.rule.kind == FlowRule::Shift)
+      for (const GroupDim &d : shape.dims)
+        if (d.weight == st.rule.weight && d.radix == st.rule.radix)
+          return true;
+    return false;
+  }
+
+  /// Loads a link carries for all groups when one group's flow crosses it.
+  double multiplicity(uint32_t link) const {
+    if (!out_.aligned)
+      return 1;
+    const LinkInfo &li = f_.link(link);
+    return li.kind == LinkKind::Crossbar
+               ? multBelow_[li.level] * multAt_[li.level]
+               : multBelow_[li.level];
+  }
 
   bool hasNearestPorts() const {
     for (const LevelSpec &l : f_.spec().levels)
@@ -193,13 +293,22 @@ private:
     return true;
   }
 
+  /// One hop of a routed flow on \p link: its load on every link of the
+  /// class (full symmetry) or on the link for all translated groups.
+  void hop(uint32_t link, double load) {
+    if (full_)
+      add(f_.canonical(link), load * double(f_.devices()) / f_.classSize(link));
+    else
+      add(link, load * multiplicity(link));
+  }
+
   void add(uint32_t link, double load) {
-    int32_t &slot = slotOf_[link];
-    if (slot < 0) {
-      slot = int32_t(slots_.size());
+    if (recording_ && !finishing_)
+      recording_->loads.push_back({link, load});
+    auto [it, inserted] = slotOf_.try_emplace(link, int32_t(slots_.size()));
+    if (inserted)
       slots_.push_back(Slot{link, {}});
-    }
-    auto &v = slots_[slot].load;
+    auto &v = slots_[it->second].load;
     if (!v.empty() && v.back().first == bucket_)
       v.back().second += load;
     else
@@ -219,8 +328,8 @@ private:
     for (size_t i = 0; i < path_.size(); ++i) {
       uint32_t l = path_[i];
       const LinkInfo &li = f_.link(l);
-      add(l, 1.0);
-      add(f_.reverse(l), ackRatio_);
+      hop(l, 1.0);
+      hop(f_.reverse(l), ackRatio_);
       c.latency += li.latency;
       if (i)
         c.storeForward += 1.0 / li.bandwidth;
@@ -229,20 +338,24 @@ private:
     }
     c.latency += f_.spec().levels[top].overhead;
     addCandidate(term.candidates, c);
-    double groups = out_.aligned ? double(out_.groups) : 1.0;
-    out_.bucketEnergy[bucket_] += energy * groups;
+    out_.bucketEnergy[bucket_] += energy * energyScale_;
   }
 
   const Fabric &f_;
   Group g_;
   Pattern &out_;
-  std::vector<int32_t> slotOf_;
+  llvm::DenseMap<uint32_t, int32_t> slotOf_;
   std::vector<Slot> slots_;
   std::vector<int64_t> bases_;
   std::vector<double> multBelow_, multAt_;
   llvm::SmallVector<uint32_t, 16> path_;
   double ackRatio_;
   uint32_t bucket_ = 0;
+  bool full_ = false;
+  double energyScale_ = 1;
+  std::vector<Memo> memos_;
+  Memo *recording_ = nullptr;
+  bool finishing_ = false;
 };
 } // namespace
 
@@ -250,6 +363,7 @@ Pattern ds::net::routePattern(const Fabric &f, const StepPlan &s, Group g,
                               const GroupShape &shape) {
   Pattern out;
   Router router(f, g, shape, out);
+  router.decideSymmetry(s, shape);
   for (const CommPhase &ph : s.phases) {
     PhasePattern pp;
     pp.independent = ph.independent;
