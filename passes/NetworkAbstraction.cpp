@@ -23,8 +23,12 @@ bool ds::checkParallelLayout(const DesignIR &d, DiagEngine &diags) {
   const ScheduleIR &s = *d.schedule;
   const NetworkIR &n = *d.system->network;
   ParallelLayout l = ParallelLayout::of(s);
-  if (l.ranks == n.devices())
-    return true;
+  if (l.ranks == n.devices()) {
+    if (l.stageRanks % s.ep == 0)
+      return true;
+    diags.report(s.loc, DiagKind::ExpertRanks, s.name, s.ep, l.stageRanks);
+    return false;
+  }
   diags.report(s.loc, DiagKind::RanksMismatch, s.name, l.describe(),
                d.system->name, n.devices());
   std::string levels;

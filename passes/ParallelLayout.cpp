@@ -27,16 +27,23 @@ ParallelLayout ParallelLayout::of(const ScheduleIR &s) {
   l.degree = {s.tp, s.ep, s.sp, s.cp, s.dp, s.pp};
   int64_t stride = 1;
   for (unsigned i = 0; i < kParallelDims; ++i) {
+    if (ParallelDim(i) == ParallelDim::EP) {
+      l.stride[i] = 1; // the first ep ranks of the stage, TP groups first
+      continue;
+    }
     l.stride[i] = stride;
     stride *= l.degree[i];
   }
   l.ranks = stride;
+  l.stageRanks = stride / s.pp;
   return l;
 }
 
 std::string ParallelLayout::describe() const {
   std::string s;
   for (unsigned i = 0; i < kParallelDims; ++i)
-    s += fmt::format("{}{} {}", i ? " x " : "", kNames[i], degree[i]);
+    if (ParallelDim(i) != ParallelDim::EP)
+      s += fmt::format("{}{} {}", s.empty() ? "" : " x ", kNames[i],
+                       degree[i]);
   return s + fmt::format(" = {}", ranks);
 }

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/network/NetworkModel.h"
 
+#include <algorithm>
 #include <cmath>
 #include <gtest/gtest.h>
 #include <limits>
@@ -348,20 +349,90 @@ TEST(NetworkAllReduce, DimensionOrderedOnATorus) {
 }
 
 TEST(NetworkAllReduce, HierarchicalOnTwoLevels) {
-  // switch(4)/switch(2), spine hop 200 ns, spine overhead 1 us; S = 8e6,
-  // chunks S/8 = 1e6: reduce-scatter in the leaf (3 steps), ring across
-  // the leaves (2 steps), all-gather in the leaf (3 steps).
+  // switch(4)/switch(2), spine hop 200 ns, spine overhead 1 us; S = 8e6:
+  // reduce-scatter in the leaf (3 steps), ring all-reduce across the leaves
+  // (2 steps), all-gather in the leaf (3 steps); every chunk is >= P.
   //   in a leaf:   2h + P/B                     = 1.2 us   (x 6)
   //   across:      2h + 2*200ns + 1 us + 3 P/B  = 4.6 us   (x 2)
   //   latency   = 7.2 + 9.2 = 16.4 us
-  //   bandwidth: a device link carries 8 * 1e6; the leaf uplink 2 steps * 4
-  //              ranks * 1e6 = 8e6 too: 8 ms.
   NetworkModel m(twoLevel(4, 2, 200e-9, 1e-6));
   CollectiveCost c =
       ok(m, Collective::AllReduce, Algorithm::Hierarchical, {8, 1}, 8e6);
   EXPECT_CLOSE(c.latency, 16.4e-6);
-  EXPECT_CLOSE(c.bandwidth, 8e-3);
   EXPECT_EQ(c.steps, 8u);
+}
+
+// The leaf rings of the hierarchical all-reduce move S/8 (S/n) per step
+// where a reduce-scatter of S over 4 ranks moves S/4 (S/inner): a device
+// link carries 8 x 1e6 = 8e6 B, below the all-reduce bound 2(n-1)/n S =
+// 14e6 B, and `auto` picks it for large messages on every multi-level
+// fabric. Expected: leaf steps 6 x 2e6 + spine steps 2 x 1e6 (S/8 of the
+// S/4 each rank holds) = 14e6 B on a device link -> 14 ms; the uplink
+// 2 x 4 ranks x 1e6 = 8e6 B. Enable once Collectives.cpp is fixed.
+TEST(NetworkAllReduce, DISABLED_HierarchicalMovesTheLeafShards) {
+  NetworkModel m(twoLevel(4, 2, 200e-9, 1e-6));
+  CollectiveCost c =
+      ok(m, Collective::AllReduce, Algorithm::Hierarchical, {8, 1}, 8e6);
+  EXPECT_CLOSE(c.bandwidth, 14e-3);
+  EXPECT_CLOSE(c.latency, 16.4e-6);
+}
+
+TEST(NetworkAllReduce, NoAlgorithmBeatsTheBandwidthBound) {
+  // Every rank must send at least 2(n-1)/n S (all-reduce), (n-1)/n S
+  // (reduce-scatter), (n-1) S (all-gather, all-to-all), and every byte
+  // leaves on a first link of some route. With L such links of B, the
+  // busiest carries at least n * perRank * S / L: bandwidth >= that / B.
+  // (On a switch L = n: the per-rank bound perRank * S / B; on torus(4,4)
+  // L = 64.) The leaf of the two-level switch has 4 uplink ports so that
+  // only the device links bind. Hierarchical all-reduce is left out: see
+  // the disabled test above.
+  FabricSpec nonBlocking = twoLevel(4, 2);
+  nonBlocking.levels[0].ports = 4;
+  const FabricSpec fabrics[] = {
+      oneSwitch(8), nonBlocking,
+      plain({level("t", TopologyKind::Torus, {4, 4})}),
+      plain({level("r", TopologyKind::Ring, {4}),
+             level("r2", TopologyKind::Ring, {4})})};
+  const double S = 1.6e7;
+  unsigned priced = 0;
+  for (const FabricSpec &spec : fabrics) {
+    NetworkModel m(spec);
+    const Fabric &f = m.fabric();
+    int64_t n = f.devices();
+    std::vector<bool> first(f.linkCount(), false);
+    for (int64_t a = 0; a < n; ++a)
+      for (int64_t z = 0; z < n; ++z) {
+        llvm::SmallVector<uint32_t, 16> path;
+        f.route(a, z, path);
+        if (!path.empty())
+          first[path.front()] = true;
+      }
+    double L = double(std::count(first.begin(), first.end(), true));
+    for (Collective c : {Collective::AllReduce, Collective::AllGather,
+                         Collective::ReduceScatter, Collective::AllToAll}) {
+      double perRank = c == Collective::AllReduce       ? 2.0 * (n - 1) / n
+                       : c == Collective::ReduceScatter ? double(n - 1) / n
+                                                        : double(n - 1);
+      for (Algorithm a : autoCandidates(c)) {
+        if (c == Collective::AllReduce && a == Algorithm::Hierarchical)
+          continue;
+        auto r = m.price(c, a, {n, 1}, S);
+        if (!r) {
+          llvm::consumeError(r.takeError());
+          continue;
+        }
+        ++priced;
+        EXPECT_GE(r->bandwidth * (1 + 1e-12), n * perRank * S / (L * B))
+            << collectiveName(c).str() << " "
+            << spelling(EnumId::Algorithm, a).str() << " on "
+            << spec.levels.size() << " levels of " << n << ", L = " << L;
+      }
+    }
+  }
+  // 6 all-reduce candidates without hierarchical, 4 + 4 gather/scatter, 3
+  // all-to-all: 17 per fabric; dimension-ordered (in all four lists) needs
+  // two dimensions, which switch(8) lacks: -4. The power-of-two ones apply.
+  EXPECT_EQ(priced, 4u * 17 - 4);
 }
 
 //===----------------------------------------------------------------------===//

@@ -114,8 +114,10 @@ TEST(Sema, NetworkDevicesAndLevels) {
   EXPECT_EQ(n.devices(), 128);
   ASSERT_EQ(n.levels.size(), 2u);
   EXPECT_EQ(n.levels[1].topology.kind, TopologyKind::Torus);
-  // overhead defaults to the level's latency.
-  EXPECT_DOUBLE_EQ(n.levels[1].overhead, 2e-6);
+  // overhead defaults to 0 (packet-level data show no per-message cost);
+  // the ACK to 64 B per packet.
+  EXPECT_DOUBLE_EQ(n.levels[1].overhead, 0.0);
+  EXPECT_DOUBLE_EQ(n.ack, 64.0);
   const NetworkIR &n2 = c.comp->module()->networks[1];
   EXPECT_DOUBLE_EQ(n2.levels[1].link, 200e9);
   EXPECT_DOUBLE_EQ(n2.levels[0].link, 900e9);
