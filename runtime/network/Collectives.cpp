@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "runtime/network/Collectives.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 using namespace ds;
@@ -76,7 +77,8 @@ Step doubleBinaryTree(int64_t n) {
   Step s;
   s.rule.kind = FlowRule::List;
   s.fraction = 0.5;
-  s.latencyHops = 2 * log2i(n + 1);
+  // Reduce up and broadcast down a heap tree of depth log2(n+1) - 1 edges.
+  s.latencyHops = std::max(1u, 2 * (log2i(n + 1) - 1));
   for (int64_t shift : {int64_t(0), n / 2}) {
     for (int64_t i = 1; i < n; ++i) {
       int64_t c = (i + shift) % n, p = ((i - 1) / 2 + shift) % n;
@@ -175,9 +177,11 @@ std::string allReduce(Algorithm a, const GroupShape &g,
       if (d.level == g.dims.front().level)
         inner *= d.radix;
     int64_t outer = n / inner;
-    ring(p, inner - 1, 1, inner, 1.0 / n);          // reduce-scatter inside
-    ring(p, 2 * (outer - 1), inner, outer, 1.0 / n); // all-reduce across
-    ring(p, inner - 1, 1, inner, 1.0 / n);          // all-gather inside
+    // Reduce-scatter inside (S/inner per step), all-reduce of the S/inner
+    // piece across (S/n per step), all-gather inside.
+    ring(p, inner - 1, 1, inner, 1.0 / inner);
+    ring(p, 2 * (outer - 1), inner, outer, 1.0 / n);
+    ring(p, inner - 1, 1, inner, 1.0 / inner);
     break;
   }
   default:

@@ -57,17 +57,25 @@ void Fabric::build() {
     layout_.push_back(lay);
   }
   devices_ = w;
-  for (const LevelSpec &ls : spec_.levels)
+  for (unsigned l = 0; l < spec_.levels.size(); ++l) {
+    const LevelSpec &ls = spec_.levels[l];
+    bool perPort = ls.spread == Spread::Nearest && ls.ports > 1 &&
+                   l + 1 < spec_.levels.size() &&
+                   spec_.levels[l + 1].kind == TopologyKind::Switch;
     if (ls.kind == TopologyKind::Mesh || ls.kind == TopologyKind::Chain ||
-        (ls.spread == Spread::Nearest && ls.ports > 1))
+        perPort)
       translationInvariant_ = false;
+  }
   for (unsigned l = 0; l < spec_.levels.size(); ++l) {
     const LevelSpec &ls = spec_.levels[l];
     LevelLayout &lay = layout_[l];
     int64_t n = ls.size();
     lay.instances = devices_ / (lay.unitDevices * n);
     const LevelSpec *below = l ? &spec_.levels[l - 1] : nullptr;
-    bool nearest = below && below->spread == Spread::Nearest && below->ports > 1;
+    // Per-port links exist only towards a switch; between the units of a
+    // direct level the ports act as one bundle whatever the spread.
+    bool nearest = below && below->spread == Spread::Nearest &&
+                   below->ports > 1 && ls.kind == TopologyKind::Switch;
     lay.upPorts = nearest ? below->ports : 1;
     // A child's connection: one link at level 0, else the ports of the unit
     // below, aggregated (even spread) or one link each (nearest).

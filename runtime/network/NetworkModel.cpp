@@ -16,7 +16,20 @@ size_t NetworkModel::KeyHash::operator()(const Key &k) const {
                             bits);
 }
 
-NetworkModel::NetworkModel(FabricSpec spec) : fabric_(std::move(spec)) {}
+NetworkModel::NetworkModel(FabricSpec spec) : fabric_(std::move(spec)) {
+  // The IR and the reference reader check these; the C++ API may not.
+  const FabricSpec &f = fabric_.spec();
+  if (f.levels.empty())
+    specError_ = "the network has no level";
+  if (!(f.packet > f.header) || !(f.header >= 0) || !(f.ack >= 0))
+    specError_ = "packets must be larger than their header";
+  for (const LevelSpec &l : f.levels)
+    if (!(l.link > 0) || !(l.latency >= 0) || !(l.crossbar >= 0) ||
+        l.ports < 1 || l.size() < 1 || !std::isfinite(l.link))
+      specError_ = fmt::format("level '{}' needs a positive link bandwidth, "
+                               "a latency >= 0 and at least one port",
+                               l.name);
+}
 
 std::string NetworkModel::checkGroup(Group g) const {
   int64_t n = fabric_.devices();
@@ -81,11 +94,14 @@ NetworkModel::priceOne(Collective c, Algorithm a, Group g, double bytes) const {
 llvm::Expected<CollectiveCost> NetworkModel::price(Collective c, Algorithm a,
                                                    Group g,
                                                    double bytes) const {
+  if (!specError_.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), specError_);
   if (std::string e = checkGroup(g); !e.empty())
     return llvm::createStringError(llvm::inconvertibleErrorCode(), e);
   if (!(bytes >= 0) || !std::isfinite(bytes))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "message size must be finite and >= 0");
+  bytes += 0.0; // -0.0 -> +0.0: equal keys must hash alike
   Key k{c, a, g.size, g.stride, bytes};
   auto it = prices_.find(k);
   if (it != prices_.end())
@@ -99,7 +115,7 @@ llvm::Expected<CollectiveCost> NetworkModel::price(Collective c, Algorithm a,
     for (Algorithm cand : autoCandidates(c)) {
       auto cost = priceOne(c, cand, g, bytes);
       if (!cost) {
-        llvm::consumeError(cost.takeError());
+        reasons += (reasons.empty() ? "" : "; ") + toString(cost.takeError());
         continue;
       }
       if (!best || cost->time < best->time) {
@@ -107,6 +123,11 @@ llvm::Expected<CollectiveCost> NetworkModel::price(Collective c, Algorithm a,
           llvm::consumeError(best.takeError());
         best = std::move(cost);
       }
+    }
+    if (!best) {
+      llvm::consumeError(best.takeError());
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "no algorithm applies: " + reasons);
     }
   }
   if (best)

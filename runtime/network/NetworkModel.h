@@ -71,6 +71,7 @@ private:
                                           double bytes) const;
 
   Fabric fabric_;
+  std::string specError_; ///< why the fabric cannot be priced, if it cannot
   mutable std::unordered_map<Key, std::unique_ptr<Routed>, KeyHash> patterns_;
   mutable std::unordered_map<Key, CollectiveCost, KeyHash> prices_;
 };

@@ -4,6 +4,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 using namespace ds;
 using namespace ds::net;
@@ -14,23 +15,34 @@ GroupShape ds::net::shapeOf(const Fabric &f, Group g,
   s.size = g.size;
   levels.clear();
   // Digits [lo, hi) hold the group exactly when their weights match.
-  unsigned lo = f.digits(), hi = f.digits();
+  constexpr unsigned kNone = ~0u;
+  unsigned lo = kNone, hi = kNone;
   for (unsigned d = 0; d <= f.digits(); ++d) {
     int64_t w = d < f.digits() ? f.weight(d) : f.devices();
-    if (w == g.stride)
+    if (w == g.stride && lo == kNone)
       lo = d;
     if (w == g.stride * g.size)
       hi = d;
   }
-  bool aligned = lo < hi && hi <= f.digits() && g.size > 1;
+  bool aligned = lo != kNone && hi != kNone && lo < hi && g.size > 1;
   if (!aligned) {
     s.dims.push_back(GroupDim{g.size, 1, -1});
-    for (int64_t i = 1; i < g.size; ++i) {
-      int l = f.lcaLevel(0, i * g.stride);
-      if (std::find(levels.begin(), levels.end(), l) == levels.end())
-        levels.push_back(l);
-    }
-    std::sort(levels.begin(), levels.end());
+    // Levels where some pair of some group meets. Device ids follow the
+    // hierarchy, so a pair meets where some consecutive pair between them
+    // does: consecutive members of every group are enough.
+    llvm::SmallVector<bool, 8> seen(f.levels(), false);
+    int64_t span = g.stride * g.size;
+    for (int64_t hiBase = 0; hiBase < f.devices(); hiBase += span)
+      for (int64_t loBase = 0; loBase < g.stride; ++loBase)
+        for (int64_t i = 1; i < g.size; ++i) {
+          int64_t a = hiBase + loBase + (i - 1) * g.stride;
+          int l = f.lcaLevel(a, a + g.stride);
+          if (l >= 0)
+            seen[l] = true;
+        }
+    for (unsigned l = 0; l < f.levels(); ++l)
+      if (seen[l])
+        levels.push_back(int(l));
     return s;
   }
   int64_t w = 1;
@@ -199,13 +211,17 @@ public:
         c.busy.push_back({b, load * c.invBandwidth});
       classes.push_back(std::move(c));
     }
+    // Equal busy times on links of different bandwidths are different
+    // classes: the hottest link's bytes must not depend on which survives.
     std::sort(classes.begin(), classes.end(),
               [](const LinkClass &a, const LinkClass &b) {
-                return a.busy < b.busy;
+                return std::tie(a.busy, a.invBandwidth) <
+                       std::tie(b.busy, b.invBandwidth);
               });
     classes.erase(std::unique(classes.begin(), classes.end(),
                               [](const LinkClass &a, const LinkClass &b) {
-                                return a.busy == b.busy;
+                                return a.busy == b.busy &&
+                                       a.invBandwidth == b.invBandwidth;
                               }),
                   classes.end());
     constexpr size_t kPruneLimit = 512; // quadratic; skip for huge sets
