@@ -58,20 +58,20 @@ Algorithm ds::scheduledAlgorithm(const ScheduleIR &s, net::Collective c) {
   return Algorithm::Auto;
 }
 
-std::vector<CommOp> ds::impliedCollectives(const DesignIR &d,
-                                           const ParallelLayout &l) {
-  const WorkloadIR &w = *d.workload;
-  const ModelIR &m = *w.model;
+std::vector<CommOp> ds::stepCollectives(const DesignIR &d,
+                                        const ParallelLayout &l, Phase ph,
+                                        double tokens) {
+  const ModelIR &m = *d.workload->model;
   const ScheduleIR &s = *d.schedule;
   auto deg = [&](ParallelDim p) { return l.degree[unsigned(p)]; };
   double act = dtypeBytes(m.activations), kv = dtypeBytes(m.kvCache);
   double stageLayers = std::ceil(double(m.layers) / double(s.pp));
-  double moeLayers = m.experts > 0 ? std::ceil(double(m.layers - m.denseLayers) /
-                                               double(s.pp))
-                                   : 0;
+  double moeLayers =
+      m.experts > 0 ? std::ceil(double(m.layers - m.denseLayers) / double(s.pp))
+                    : 0;
   std::vector<CommOp> ops;
-  auto add = [&](Phase ph, const char *what, ParallelDim dim,
-                 net::Collective c, double bytes, double count) {
+  auto add = [&](const char *what, ParallelDim dim, net::Collective c,
+                 double bytes, double count) {
     if (deg(dim) < 2 || count <= 0 || bytes <= 0)
       return;
     CommOp op;
@@ -84,36 +84,50 @@ std::vector<CommOp> ds::impliedCollectives(const DesignIR &d,
     op.count = count;
     ops.push_back(std::move(op));
   };
+  using C = net::Collective;
+  double hidden = tokens * double(m.hidden) * act;
+  add("attention output", ParallelDim::TP, C::AllReduce, hidden, stageLayers);
+  add("MLP output", ParallelDim::TP, C::AllReduce, hidden, stageLayers);
+  add("sequence gather", ParallelDim::SP, C::AllGather, hidden / double(s.sp),
+      stageLayers);
+  add("sequence scatter", ParallelDim::SP, C::ReduceScatter, hidden,
+      stageLayers);
+  if (ph == Phase::Prefill)
+    add("context K/V gather", ParallelDim::CP, C::AllGather,
+        tokens / double(s.cp) * 2 * double(m.kvHeads * m.headDim) * kv,
+        stageLayers);
+  else
+    add("context partial outputs", ParallelDim::CP, C::AllReduce, hidden,
+        stageLayers);
+  // Tokens each EP rank dispatches: the distinct tokens of its EP group
+  // (one replica's per TP group it spans) over ep.
+  double dispatched = tokens / double(std::min(s.tp, s.ep));
+  double perDestination =
+      dispatched * double(m.topK) / double(s.ep) * double(m.hidden) * act;
+  add("expert dispatch", ParallelDim::EP, C::AllToAll, perDestination,
+      moeLayers);
+  add("expert combine", ParallelDim::EP, C::AllToAll, perDestination,
+      moeLayers);
+  add("stage activations", ParallelDim::PP, C::SendRecv, hidden, 1);
+  return ops;
+}
+
+double ds::microbatchTokens(const DesignIR &d, Phase ph) {
+  const WorkloadIR &w = *d.workload;
+  const ScheduleIR &s = *d.schedule;
+  double perRequest = ph == Phase::Prefill ? double(w.prompt) : 1.0;
+  double requests = std::ceil(double(w.batch) / double(s.dp));
+  return std::ceil(requests / double(s.microbatches)) * perRequest;
+}
+
+std::vector<CommOp> ds::impliedCollectives(const DesignIR &d,
+                                           const ParallelLayout &l) {
+  std::vector<CommOp> ops;
   for (Phase ph : {Phase::Prefill, Phase::Decode}) {
-    if (w.phase != Phase::Both && w.phase != ph)
+    if (d.workload->phase != Phase::Both && d.workload->phase != ph)
       continue;
-    double perRequest = ph == Phase::Prefill ? double(w.prompt) : 1.0;
-    double requests = std::ceil(double(w.batch) / double(s.dp));
-    double tokens = std::ceil(requests / double(s.microbatches)) * perRequest;
-    double hidden = tokens * double(m.hidden) * act;
-    using C = net::Collective;
-    add(ph, "attention output", ParallelDim::TP, C::AllReduce, hidden,
-        stageLayers);
-    add(ph, "MLP output", ParallelDim::TP, C::AllReduce, hidden, stageLayers);
-    add(ph, "sequence gather", ParallelDim::SP, C::AllGather,
-        hidden / double(s.sp), stageLayers);
-    add(ph, "sequence scatter", ParallelDim::SP, C::ReduceScatter, hidden,
-        stageLayers);
-    if (ph == Phase::Prefill)
-      add(ph, "context K/V gather", ParallelDim::CP, C::AllGather,
-          tokens / double(s.cp) * 2 * double(m.kvHeads * m.headDim) * kv,
-          stageLayers);
-    else
-      add(ph, "context partial outputs", ParallelDim::CP, C::AllReduce,
-          hidden, stageLayers);
-    double perExpertRank =
-        tokens * double(m.topK) / double(s.ep) * double(m.hidden) * act;
-    add(ph, "expert dispatch", ParallelDim::EP, C::AllToAll, perExpertRank,
-        moeLayers);
-    add(ph, "expert combine", ParallelDim::EP, C::AllToAll, perExpertRank,
-        moeLayers);
-    add(ph, "stage activations", ParallelDim::PP, C::SendRecv, hidden,
-        double(s.microbatches));
+    for (CommOp &op : stepCollectives(d, l, ph, microbatchTokens(d, ph)))
+      ops.push_back(std::move(op));
   }
   return ops;
 }

@@ -43,6 +43,15 @@ struct NetworkAbstraction {
 /// located at the schedule with a note at the network. False after errors.
 bool checkParallelLayout(const DesignIR &d, DiagEngine &diags);
 
+/// Tokens of one microbatch on one replica: ceil(ceil(batch / dp) /
+/// microbatches) requests, times the prompt in prefill.
+double microbatchTokens(const DesignIR &d, Phase ph);
+
+/// The collectives of one forward step of a stage in phase \p ph with
+/// \p tokens tokens per microbatch (counts per step).
+std::vector<CommOp> stepCollectives(const DesignIR &d, const ParallelLayout &l,
+                                    Phase ph, double tokens);
+
 /// The collectives of one forward step of \p d's workload phase(s).
 std::vector<CommOp> impliedCollectives(const DesignIR &d,
                                        const ParallelLayout &l);

@@ -223,8 +223,8 @@ std::string gatherOrScatter(bool gather, Algorithm a, const GroupShape &g,
     dimensionRings(p, g, gather, 1.0);
     break;
   default:
-    return fmt::format("'{}' is not an {} algorithm", algName(a),
-                       gather ? "all-gather" : "reduce-scatter");
+    return fmt::format("'{}' is not {} algorithm", algName(a),
+                       gather ? "an all-gather" : "a reduce-scatter");
   }
   out.phases.push_back(std::move(p));
   return "";

@@ -109,6 +109,7 @@ llvm::Expected<CollectiveCost> NetworkModel::price(Collective c, Algorithm a,
   llvm::Expected<CollectiveCost> best =
       llvm::createStringError(llvm::inconvertibleErrorCode(), "no algorithm");
   if (a != Algorithm::Auto) {
+    llvm::consumeError(best.takeError());
     best = priceOne(c, a, g, bytes);
   } else {
     std::string reasons;

@@ -4,14 +4,45 @@
 using namespace ds;
 
 namespace {
-CsvRow splitLine(llvm::StringRef text, unsigned line) {
+/// Splits on commas outside double quotes and parentheses, so a shape such
+/// as torus(4,4) is one field whether or not it is quoted. Quotes around a
+/// field are dropped (a doubled quote inside stays doubled). An unclosed
+/// quote or parenthesis groups nothing (the field's own check reports it).
+CsvRow splitLine(llvm::StringRef text, unsigned line, bool group = true) {
   CsvRow row;
   row.line = line;
   row.text = text;
-  llvm::SmallVector<llvm::StringRef, 48> parts;
-  text.split(parts, ',');
-  for (llvm::StringRef f : parts)
-    row.fields.push_back(f.trim(" \t\r"));
+  size_t start = 0;
+  int depth = 0;
+  bool quoted = false;
+  if (!group) {
+    llvm::SmallVector<llvm::StringRef, 48> parts;
+    text.split(parts, ',');
+    for (llvm::StringRef f : parts)
+      row.fields.push_back(f.trim(" \t\r"));
+    return row;
+  }
+  auto field = [&](size_t end) {
+    llvm::StringRef f = text.slice(start, end).trim(" \t\r");
+    if (f.size() >= 2 && f.front() == '"' && f.back() == '"')
+      f = f.drop_front().drop_back();
+    row.fields.push_back(f);
+    start = end + 1;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"')
+      quoted = !quoted;
+    else if (!quoted && c == '(')
+      ++depth;
+    else if (!quoted && c == ')' && depth > 0)
+      --depth;
+    else if (!quoted && depth == 0 && c == ',')
+      field(i);
+  }
+  if (quoted || depth > 0)
+    return splitLine(text, line, false);
+  field(text.size());
   return row;
 }
 } // namespace

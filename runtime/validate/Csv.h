@@ -1,7 +1,8 @@
 //===- Csv.h - Comma-separated reference tables -----------------*- C++ -*-===//
 //
 // The reference files are plain CSV: a header row naming the columns, then
-// one row per measurement, fields split on ',' with no quoting. Fields are
+// one row per measurement, fields split on ',' (not inside double quotes or
+// parentheses, so torus(4,4) is one field). Fields are
 // views into the source buffer, so a diagnostic can point at the exact
 // value (file:line:col).
 //

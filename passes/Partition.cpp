@@ -1,0 +1,172 @@
+//===- Partition.cpp - Split a step over the devices ----------------------===//
+#include "passes/Partition.h"
+
+#include <cmath>
+#include <fmt/format.h>
+
+using namespace ds;
+
+bool ds::checkPartition(const DesignIR &d, DiagEngine &diags) {
+  const ScheduleIR &s = *d.schedule;
+  const ModelIR &m = *d.workload->model;
+  auto fail = [&](std::string msg) {
+    diags.report(s.loc, DiagKind::BadPartition, s.name, msg);
+    return false;
+  };
+  if (m.heads % s.tp)
+    return fail(fmt::format("tp {} does not divide the {} heads of model '{}'",
+                            s.tp, m.heads, m.name));
+  if (m.experts > 0 && m.experts % s.ep)
+    return fail(fmt::format("ep {} does not divide the {} experts of model "
+                            "'{}'",
+                            s.ep, m.experts, m.name));
+  if (m.experts == 0 && s.ep > 1)
+    return fail(fmt::format("ep {} needs a mixture-of-experts model; '{}' is "
+                            "dense",
+                            s.ep, m.name));
+  if (s.pp > m.layers)
+    return fail(fmt::format("pp {} is more stages than the {} layers of '{}'",
+                            s.pp, m.layers, m.name));
+  return true;
+}
+
+namespace {
+int64_t divUp(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t scaled(int64_t v, double f) {
+  return std::max<int64_t>(1, int64_t(std::ceil(double(v) * f)));
+}
+} // namespace
+
+void ds::partition(const DesignIR &d, const ParallelLayout &l, OpGraph &g) {
+  const ScheduleIR &s = *d.schedule;
+  const ModelIR &m = *d.workload->model;
+  double tokenShare = 1.0 / double(s.sp); // SP splits the tokens
+  double stage = std::ceil(double(m.layers) / double(s.pp)) / double(m.layers);
+  int64_t hkv = m.kvRank > 0 ? 1 : std::max<int64_t>(1, m.kvHeads / s.tp);
+  // MoE: distinct tokens in an EP group, tokens per local expert, experts
+  // that receive any token, and the TP split left inside an expert.
+  double distinct = g.tokens * std::max(1.0, double(s.ep) / double(s.tp));
+  double imbalance = d.workload->imbalance;
+  int64_t localExperts = m.experts > 0 ? m.experts / s.ep : 0;
+  double perExpert = m.experts > 0 ? distinct * double(m.topK) /
+                                         double(m.experts) * imbalance
+                                   : 0;
+  double active =
+      m.experts > 0
+          ? double(localExperts) *
+                (1 - std::pow(1 - double(m.topK) / double(m.experts), distinct))
+          : 0;
+  int64_t expertSplit = s.tp > s.ep ? s.tp / s.ep : 1;
+
+  std::vector<Op> out;
+  for (Op op : g.ops) {
+    if (op.role != OpRole::Embedding && op.role != OpRole::Head)
+      op.count *= stage;
+    compute::GemmShape &gm = op.gemm;
+    int64_t rows = scaled(gm.m, tokenShare);
+    switch (op.role) {
+    case OpRole::Qkv:
+      gm.m = rows;
+      if (m.kvRank > 0) {
+        if (op.name == "q.up" || op.name == "q")
+          gm.n = divUp(gm.n, s.tp);
+      } else {
+        gm.n = (m.heads / s.tp + 2 * hkv) * m.headDim;
+      }
+      break;
+    case OpRole::OProj:
+    case OpRole::MlpDown:
+    case OpRole::SharedDown:
+      gm.m = rows;
+      gm.k = divUp(gm.k, s.tp);
+      break;
+    case OpRole::MlpUp:
+    case OpRole::SharedUp:
+      gm.m = rows;
+      gm.n = divUp(gm.n, s.tp);
+      break;
+    case OpRole::Head:
+      gm.n = divUp(gm.n, s.tp);
+      break;
+    case OpRole::Router:
+      gm.m = rows;
+      break;
+    case OpRole::ExpertsUp:
+      gm.batch = std::max<int64_t>(1, int64_t(std::ceil(active)));
+      gm.m = std::max<int64_t>(1, int64_t(std::ceil(perExpert * tokenShare)));
+      gm.n = divUp(gm.n, expertSplit);
+      break;
+    case OpRole::ExpertsDown:
+      gm.batch = std::max<int64_t>(1, int64_t(std::ceil(active)));
+      gm.m = std::max<int64_t>(1, int64_t(std::ceil(perExpert * tokenShare)));
+      gm.k = divUp(gm.k, expertSplit);
+      break;
+    case OpRole::ExpertsAct:
+      op.vectorBytes *= distinct / g.tokens / double(s.ep) / double(expertSplit) *
+                        tokenShare;
+      op.vectorFlops *= distinct / g.tokens / double(s.ep) /
+                        double(expertSplit) * tokenShare;
+      break;
+    case OpRole::MlpAct:
+      op.vectorBytes *= tokenShare / double(s.tp);
+      op.vectorFlops *= tokenShare / double(s.tp);
+      break;
+    case OpRole::Attention:
+      op.attn.headsQ = m.heads / s.tp;
+      op.attn.headsKV = hkv;
+      op.attn.batch = scaled(op.attn.batch, tokenShare);
+      op.attn.context = scaled(op.attn.context, 1.0 / double(s.cp));
+      if (op.attn.causal)
+        op.attn.queries = scaled(op.attn.queries, 1.0 / double(s.cp));
+      break;
+    case OpRole::Norm:
+    case OpRole::Residual:
+    case OpRole::Embedding:
+      op.vectorBytes *= tokenShare;
+      op.vectorFlops *= tokenShare;
+      break;
+    case OpRole::Comm:
+      break;
+    }
+    if (op.kind == OpKind::Gemm)
+      op.weightBytes = double(gm.n) * double(gm.k) *
+                       double(op.role == OpRole::ExpertsUp ||
+                                      op.role == OpRole::ExpertsDown
+                                  ? localExperts
+                                  : gm.batch) *
+                       dtypeBytes(gm.b);
+    out.push_back(std::move(op));
+  }
+  // The collectives, each placed after (or, for gathers and dispatch,
+  // before) the operator whose tiles it overlaps.
+  auto find = [&](const char *name) -> int {
+    for (size_t i = 0; i < out.size(); ++i)
+      if (out[i].name == name)
+        return int(i);
+    return -1;
+  };
+  for (CommOp &c : stepCollectives(d, l, g.phase, g.tokens)) {
+    Op op;
+    op.kind = OpKind::Collective;
+    op.role = OpRole::Comm;
+    op.cls = OpClass::Network;
+    op.name = fmt::format("{}.{}", parallelDimName(c.dim),
+                          net::collectiveName(c.collective));
+    op.count = c.count;
+    const char *partner = c.what == "attention output"   ? "o_proj"
+                          : c.what == "MLP output"       ? "mlp.down"
+                          : c.what == "sequence gather"  ? "qkv"
+                          : c.what == "sequence scatter" ? "o_proj"
+                          : c.what == "expert dispatch"  ? "moe.up"
+                          : c.what == "expert combine"   ? "moe.down"
+                          : c.what.rfind("context", 0) == 0 ? "attention"
+                                                            : "";
+    if (m.experts > 0 && c.what == "MLP output" && find("mlp.down") < 0)
+      partner = find("moe.shared.down") >= 0 ? "moe.shared.down" : "moe.down";
+    op.overlapsWith = *partner ? find(partner) : -1;
+    op.comm = std::move(c);
+    op.name += "." + op.comm.what;
+    out.push_back(std::move(op));
+  }
+  g.ops = std::move(out);
+}
