@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "frontend/Driver.h"
 #include "frontend/Units.h"
+#include "passes/DesignReport.h"
 #include "passes/NetworkAbstractionEmit.h"
 #include "runtime/report/ChipReport.h"
 #include "runtime/validate/Validate.h"
@@ -43,14 +44,25 @@ cl::opt<Component> component(
                clEnumValN(Component::Area, "area", "die area and cost"),
                clEnumValN(Component::Network, "network",
                           "collectives on the network (needs a design)"),
-               clEnumValN(Component::All, "all", "everything")),
+               clEnumValN(Component::Chip, "chip",
+                          "memory, compute, thermal and area together"),
+               clEnumValN(Component::All, "all",
+                          "a design's metrics (a bare chip: the chip)")),
     cl::sub(reportCmd), cl::cat(category));
-enum class ReportFormat { Text, JSON };
+enum class ReportFormat { Text, JSON, CSV };
 cl::opt<ReportFormat> reportFormat(
     "emit", cl::desc("Output format"), cl::init(ReportFormat::Text),
     cl::values(clEnumValN(ReportFormat::Text, "report", "text for people"),
-               clEnumValN(ReportFormat::JSON, "json", "JSON, SI units")),
+               clEnumValN(ReportFormat::JSON, "json", "JSON, SI units"),
+               clEnumValN(ReportFormat::CSV, "csv",
+                          "one header line and one row (design reports)")),
     cl::sub(reportCmd), cl::cat(category));
+cl::list<std::string> printAfter(
+    "print-after",
+    cl::desc("Print the operators after a pass: model-to-ops, partition, "
+             "tiling, network-abstraction, overlap-scheduling"),
+    cl::value_desc("pass"), cl::CommaSeparated, cl::sub(reportCmd),
+    cl::cat(category));
 cl::opt<std::string> designName("design",
                                 cl::desc("The design (or chip) to report on"),
                                 cl::value_desc("name"), cl::sub(reportCmd),
@@ -264,6 +276,77 @@ bool priceRequested(const DesignIR &d, const net::NetworkModel &model,
   return true;
 }
 
+const char *const kPasses[] = {"model-to-ops", "partition", "tiling",
+                               "network-abstraction", "overlap-scheduling"};
+
+/// Prints a phase's operators (and, after tiling, their costs).
+void printPhase(llvm::StringRef pass, const PhaseResult &r,
+                llvm::raw_ostream &os) {
+  os << "*** after " << pass << " ***\n";
+  r.graph.print(os);
+  if (pass == "model-to-ops" || pass == "partition")
+    return;
+  for (size_t i = 0; i < r.graph.ops.size(); ++i) {
+    const Op &op = r.graph.ops[i];
+    if (op.kind == OpKind::Collective) {
+      if (pass != "tiling")
+        os << fmt::format("  {:<34} {} each, {}\n", op.name,
+                          formatQuantity(r.comm[i].time, Dim::time(), 4),
+                          spelling(EnumId::Algorithm, r.comm[i].algorithm).str());
+      continue;
+    }
+    const compute::OpCost &c = r.tiles[i].cost;
+    os << fmt::format("  {:<34} {} each, {}-bound, DRAM {}\n", op.name,
+                      formatQuantity(c.time, Dim::time(), 4),
+                      compute::boundName(c.bound).str(),
+                      formatQuantity(c.dramBytes, Dim::bytes(), 4));
+  }
+  if (pass == "overlap-scheduling")
+    os << fmt::format("  stage step {}\n",
+                      formatQuantity(r.step.time, Dim::time(), 4));
+}
+
+int runDesignReport(Compilation &c, const DesignIR &design) {
+  for (const std::string &p : printAfter)
+    if (!llvm::is_contained(kPasses, llvm::StringRef(p))) {
+      c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
+                       fmt::format("--print-after: unknown pass '{}'; passes: "
+                                   "model-to-ops, partition, tiling, "
+                                   "network-abstraction, overlap-scheduling",
+                                   p));
+      return 1;
+    }
+  net::NetworkModel network(net::FabricSpec::fromIR(*design.system->network));
+  DesignMetrics m;
+  PassObserver observe = nullptr;
+  if (!printAfter.empty())
+    observe = [&](llvm::StringRef pass, const PhaseResult &r) {
+      if (llvm::is_contained(printAfter, pass.str()))
+        printPhase(pass, r, llvm::errs());
+    };
+  if (!evaluateDesign(design, network, c.diags(), m, observe))
+    return 1;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  switch (reportFormat) {
+  case ReportFormat::Text:
+    printDesignReport(m, os);
+    break;
+  case ReportFormat::JSON: {
+    llvm::json::OStream j(os, 2);
+    j.object([&] { writeDesignJSON(m, j); });
+    os << "\n";
+    break;
+  }
+  case ReportFormat::CSV:
+    printDesignCSVHeader(os);
+    printDesignCSVRow(m, os);
+    break;
+  }
+  os.flush();
+  return writeOutput(c.diags(), text) ? 0 : 1;
+}
+
 int runReport() {
   Compilation c(frontendOptions());
   if (!c.run(reportInput) || !verifyDesigns(c))
@@ -285,9 +368,18 @@ int runReport() {
                      "--collective needs --component=network");
     return 1;
   }
+  bool chipOnly = !design || (component != Component::All &&
+                              component != Component::Network);
+  if (reportFormat == ReportFormat::CSV && (chipOnly || onlyNetwork)) {
+    c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
+                     "--emit=csv is for a design's report (no --component)");
+    return 1;
+  }
+  if (design && component == Component::All)
+    return runDesignReport(c, *design);
   std::optional<net::NetworkModel> model;
   NetworkAbstraction na;
-  if (design) {
+  if (design && onlyNetwork) {
     model.emplace(net::FabricSpec::fromIR(*design->system->network));
     bool ok = collectiveOpt.empty()
                   ? runNetworkAbstraction(*design, *model, c.diags(), na)
@@ -296,17 +388,18 @@ int runReport() {
       return 1;
   }
   ChipReport report = evaluateChip(*chip, design);
+  Component shown = component == Component::Chip ? Component::All : component;
   std::string text;
   llvm::raw_string_ostream os(text);
   if (reportFormat == ReportFormat::JSON) {
-    printChipReportJSON(report, component, os, [&](llvm::json::OStream &j) {
-      if (design && (onlyNetwork || component == Component::All))
+    printChipReportJSON(report, shown, os, [&](llvm::json::OStream &j) {
+      if (onlyNetwork)
         writeNetworkJSON(design, *model, na, j);
     });
   } else {
     if (!onlyNetwork)
-      printChipReport(report, component, os);
-    if (design && (onlyNetwork || component == Component::All))
+      printChipReport(report, shown, os);
+    else
       printNetworkReport(*design, *model, na, os);
   }
   os.flush();

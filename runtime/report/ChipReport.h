@@ -22,7 +22,7 @@
 
 namespace ds {
 
-enum class Component { Memory, Compute, Thermal, Area, Network, All };
+enum class Component { Memory, Compute, Thermal, Area, Network, Chip, All };
 
 struct PatternReport {
   std::string name;

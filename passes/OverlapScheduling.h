@@ -1,0 +1,55 @@
+//===- OverlapScheduling.h - A stage's step on the clock --------*- C++ -*-===//
+//
+// Pass `overlap-scheduling` (DESIGN.md 3 pass 5, 6.6): the time of one
+// microbatch through one pipeline stage, given each operator's cost and
+// each collective's price, under the schedule's overlap mode:
+//   none   every collective after its operator, p2p included;
+//   layer  collectives on the critical path; the stage-to-stage send
+//          hides behind the next microbatch (its latency stays);
+//   tile   a collective split into W waves with the operator it feeds or
+//          drains: T = C/W + max(C(W-1)/W, H + L(W-1)/W) + H + L/W, never
+//          worse than C + H + L (H latency, L bandwidth time, C compute).
+// The result keeps a breakdown per operator class: compute, memory,
+// exposed network.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DEEPSTACK_PASSES_OVERLAPSCHEDULING_H
+#define DEEPSTACK_PASSES_OVERLAPSCHEDULING_H
+
+#include "passes/OpGraph.h"
+#include "passes/Tiling.h"
+#include <array>
+#include <vector>
+
+namespace ds {
+
+struct TimeSplit {
+  double compute = 0, memory = 0, network = 0, bubble = 0; ///< s
+  double total() const { return compute + memory + network + bubble; }
+};
+
+constexpr unsigned kOpClasses = 7;
+
+struct ScheduledStep {
+  double time = 0;              ///< one microbatch through one stage
+  std::array<TimeSplit, kOpClasses> byClass{};
+  std::vector<double> opTime;   ///< per op, all its executions, exposed
+  double commTime = 0;          ///< collectives before overlap
+  double commExposed = 0;       ///< collectives on the critical path
+  double computeEnergy = 0;     ///< J on one device
+  double networkEnergy = 0;     ///< J on all links of the system
+  double flops = 0, dramBytes = 0; ///< one device
+};
+
+/// \p comm holds one price per operator (ignored for compute operators).
+ScheduledStep scheduleStep(const OpGraph &g, const std::vector<TiledOp> &tiles,
+                           const std::vector<net::CollectiveCost> &comm,
+                           Overlap mode, int64_t microbatches);
+
+/// The tile-overlap formula for one execution (exported for unit tests).
+double overlapTile(double compute, double latency, double bandwidth,
+                   double waves);
+
+} // namespace ds
+
+#endif
