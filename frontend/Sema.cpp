@@ -15,6 +15,12 @@
 
 using namespace ds;
 
+std::string ds::shippedLibraryDir() {
+  if (const char *env = std::getenv("DEEPSTACK_LIB"))
+    return env;
+  return DEEPSTACK_LIB_DIR;
+}
+
 Sema::Sema(DiagEngine &diags, std::vector<std::string> includeDirs)
     : diags(diags), includeDirs(std::move(includeDirs)) {
   if (const char *env = std::getenv("DEEPSTACK_LIB"))

@@ -68,6 +68,10 @@ struct CheckedSweep {
   std::vector<ExprPtr> pareto;
 };
 
+/// The shipped .ds library: $DEEPSTACK_LIB if set, else the source tree's
+/// lib/ (searched last by every import).
+std::string shippedLibraryDir();
+
 class Sema {
 public:
   Sema(DiagEngine &diags, std::vector<std::string> includeDirs);

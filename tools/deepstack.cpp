@@ -8,6 +8,7 @@
 #include "frontend/Driver.h"
 #include "frontend/Units.h"
 #include "passes/DesignReport.h"
+#include "passes/ServingReference.h"
 #include "passes/NetworkAbstractionEmit.h"
 #include "runtime/report/ChipReport.h"
 #include "runtime/validate/Validate.h"
@@ -418,6 +419,7 @@ int dispatch() {
     DiagEngine diags(sm);
     diags.setShowKind(showDiagKind);
     std::vector<std::string> files(validateInputs.begin(), validateInputs.end());
+    registerPassSchemas();
     return validateFiles(files, diags, llvm::outs()) ? 0 : 1;
   }
   if (schemaCmd) {

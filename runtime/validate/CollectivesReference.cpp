@@ -73,7 +73,7 @@ bool evaluateRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
   if (std::string e = parseShape(shape, spec); !e.empty())
     r.bad("shape", shape, "a shape such as switch(8)/switch(8): " + e);
   unsigned topo = r.choice("topology", kTopologies);
-  double ranks = r.number("ranks", Check::Whole);
+  double ranks = r.number("ranks", RowCheck::Whole);
   llvm::StringRef collText = r.field("collective");
   net::Collective coll = net::Collective::AllReduce;
   if (!net::parseCollective(collText, coll) ||
@@ -82,11 +82,11 @@ bool evaluateRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
           "one of all_reduce, all_gather, reduce_scatter, all_to_all");
   Algorithm alg = Algorithm(
       r.choice("algorithm", enumInfo(EnumId::Algorithm).spellings));
-  double gibps = r.number("link_GiBps", Check::Positive);
-  double hop = r.number("hop_latency_ns", Check::NonNegative);
-  double payload = r.number("payload_bytes", Check::NonNegative);
-  r.number("wire_bytes", Check::NonNegative);
-  double measured = r.number("measured_ns", Check::Positive);
+  double gibps = r.number("link_GiBps", RowCheck::Positive);
+  double hop = r.number("hop_latency_ns", RowCheck::NonNegative);
+  double payload = r.number("payload_bytes", RowCheck::NonNegative);
+  r.number("wire_bytes", RowCheck::NonNegative);
+  double measured = r.number("measured_ns", RowCheck::Positive);
   if (!r.ok())
     return false;
   int64_t devices = 1;

@@ -41,18 +41,18 @@ bool evaluateRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
                  ReferenceRow &out) {
   RowReader r(t, row, diags);
   dram::Device d;
-  d.channels = unsigned(r.number("channels", Check::Whole));
-  double tck = r.number("tck_ns", Check::Positive) * 1e-9;
+  d.channels = unsigned(r.number("channels", RowCheck::Whole));
+  double tck = r.number("tck_ns", RowCheck::Positive) * 1e-9;
   auto clocks = [&](const char *column) {
-    return r.number(column, Check::NonNegative) * tck;
+    return r.number(column, RowCheck::NonNegative) * tck;
   };
   d.tck = tck;
-  d.burstBytes = r.number("burst_bytes", Check::Positive);
-  d.burstTime = r.number("burst_cycles", Check::Positive) * tck;
-  d.ranks = unsigned(r.number("ranks", Check::Whole));
-  d.bankGroups = unsigned(r.number("bank_groups", Check::Whole));
-  d.banksPerGroup = unsigned(r.number("banks_per_group", Check::Whole));
-  d.rowBytes = r.number("row_bytes", Check::Positive);
+  d.burstBytes = r.number("burst_bytes", RowCheck::Positive);
+  d.burstTime = r.number("burst_cycles", RowCheck::Positive) * tck;
+  d.ranks = unsigned(r.number("ranks", RowCheck::Whole));
+  d.bankGroups = unsigned(r.number("bank_groups", RowCheck::Whole));
+  d.banksPerGroup = unsigned(r.number("banks_per_group", RowCheck::Whole));
+  d.rowBytes = r.number("row_bytes", RowCheck::Positive);
   d.tCL = clocks("CL");
   d.tCWL = clocks("CWL");
   d.tRCD = clocks("tRCD");
@@ -64,32 +64,32 @@ bool evaluateRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
   d.tCCD_S = clocks("tCCD_S");
   d.tCCD_L = clocks("tCCD_L");
   d.tWTR_S = clocks("tWTR_S");
-  d.tWTR_L = r.optional("tWTR_L", Check::NonNegative, 0) * tck;
+  d.tWTR_L = r.optional("tWTR_L", RowCheck::NonNegative, 0) * tck;
   d.tWR = clocks("tWR");
   d.tRTP = clocks("tRTP");
   d.refresh = RefreshMode(r.choice("refresh", kRefreshSpellings));
   d.tRFC = clocks("tRFC");
   d.tREFI = d.refresh == RefreshMode::None
                 ? clocks("tREFI")
-                : r.number("tREFI", Check::Positive) * tck;
-  d.readQueue = unsigned(r.number("read_queue", Check::Whole));
-  d.writeQueue = unsigned(r.number("write_queue", Check::Whole));
+                : r.number("tREFI", RowCheck::Positive) * tck;
+  d.readQueue = unsigned(r.number("read_queue", RowCheck::Whole));
+  d.writeQueue = unsigned(r.number("write_queue", RowCheck::Whole));
   d.bankQueue = kDramReferenceBankQueue;
-  d.seqRunBytes = r.number("seq_run_bursts", Check::Positive) * d.burstBytes;
+  d.seqRunBytes = r.number("seq_run_bursts", RowCheck::Positive) * d.burstBytes;
   d.controllerLatency = kDramReferenceControllerClocks * tck;
 
   dram::Pattern p;
   llvm::StringRef patternName = r.field("pattern");
   p.kind = dram::PatternKind(r.choice("pattern", kPatternSpellings));
-  Check paramCheck = p.kind == dram::PatternKind::RowLocal ? Check::Fraction
-                     : p.kind == dram::PatternKind::Banks  ? Check::Whole
-                                                           : Check::NonNegative;
+  RowCheck paramCheck = p.kind == dram::PatternKind::RowLocal ? RowCheck::Fraction
+                     : p.kind == dram::PatternKind::Banks  ? RowCheck::Whole
+                                                           : RowCheck::NonNegative;
   p.param = r.number("pattern_param", paramCheck);
-  p.requestBytes = r.number("request_bytes", Check::Positive);
-  p.writeFraction = r.number("write_frac", Check::Fraction);
-  p.outstanding = r.number("outstanding_per_channel", Check::Whole);
-  p.rowHitRate = r.optional("row_hit_rate", Check::Fraction, -1);
-  double measured = r.number("achieved_GBps", Check::Positive);
+  p.requestBytes = r.number("request_bytes", RowCheck::Positive);
+  p.writeFraction = r.number("write_frac", RowCheck::Fraction);
+  p.outstanding = r.number("outstanding_per_channel", RowCheck::Whole);
+  p.rowHitRate = r.optional("row_hit_rate", RowCheck::Fraction, -1);
+  double measured = r.number("achieved_GBps", RowCheck::Positive);
   if (!r.ok())
     return false;
 

@@ -14,17 +14,17 @@
 
 namespace ds {
 
-enum class Check { Positive, NonNegative, Whole, Fraction };
+enum class RowCheck { Positive, NonNegative, Whole, Fraction };
 
-inline const char *expectation(Check c) {
+inline const char *expectation(RowCheck c) {
   switch (c) {
-  case Check::Positive:
+  case RowCheck::Positive:
     return "a positive number";
-  case Check::NonNegative:
+  case RowCheck::NonNegative:
     return "a number >= 0";
-  case Check::Whole:
+  case RowCheck::Whole:
     return "a whole number >= 1";
-  case Check::Fraction:
+  case RowCheck::Fraction:
     return "a number from 0 to 1";
   }
   return "";
@@ -45,7 +45,7 @@ public:
                                                      : row.fields[i];
   }
 
-  double number(llvm::StringRef column, Check check) {
+  double number(llvm::StringRef column, RowCheck check) {
     llvm::StringRef text = field(column);
     double v = 0;
     if (text.getAsDouble(v) || !std::isfinite(v) || !passes(v, check)) {
@@ -56,7 +56,7 @@ public:
   }
 
   /// An optional number: \p absent when the column is missing or empty.
-  double optional(llvm::StringRef column, Check check, double absent) {
+  double optional(llvm::StringRef column, RowCheck check, double absent) {
     return field(column).empty() ? absent : number(column, check);
   }
 
@@ -83,15 +83,15 @@ public:
   }
 
 private:
-  static bool passes(double v, Check c) {
+  static bool passes(double v, RowCheck c) {
     switch (c) {
-    case Check::Positive:
+    case RowCheck::Positive:
       return v > 0;
-    case Check::NonNegative:
+    case RowCheck::NonNegative:
       return v >= 0;
-    case Check::Whole:
+    case RowCheck::Whole:
       return v >= 1 && v == std::floor(v);
-    case Check::Fraction:
+    case RowCheck::Fraction:
       return v >= 0 && v <= 1;
     }
     return false;

@@ -23,11 +23,12 @@ using namespace ds;
 namespace {
 /// Every kind of reference file, tried in order; the first whose columns
 /// are all in a file's header is the file's schema.
-using SchemaFn = const ReferenceSchema &(*)();
-const SchemaFn kSchemas[] = {
-    dramReferenceSchema,
-    collectivesReferenceSchema,
-};
+/// The schemas of this library; tools add those built on the passes.
+std::vector<ReferenceSchemaFn> &schemas() {
+  static std::vector<ReferenceSchemaFn> s = {dramReferenceSchema,
+                                             collectivesReferenceSchema};
+  return s;
+}
 
 /// Missing columns listed in the note about the closest schema.
 constexpr size_t kMissingColumnsShown = 6;
@@ -43,7 +44,7 @@ const ReferenceSchema *identify(const CsvTable &t, llvm::StringRef file,
   const ReferenceSchema *closest = nullptr;
   llvm::SmallVector<llvm::StringRef, 8> closestMissing;
   std::string known;
-  for (SchemaFn fn : kSchemas) {
+  for (ReferenceSchemaFn fn : schemas()) {
     const ReferenceSchema &s = fn();
     llvm::SmallVector<llvm::StringRef, 8> missing;
     for (const char *c : s.columns)
@@ -151,6 +152,11 @@ bool validateFile(const std::string &file, DiagEngine &diags,
   return true;
 }
 } // namespace
+
+void ds::registerReferenceSchema(ReferenceSchemaFn fn) {
+  if (!llvm::is_contained(schemas(), fn))
+    schemas().push_back(fn);
+}
 
 bool ds::validateFiles(llvm::ArrayRef<std::string> files, DiagEngine &diags,
                        llvm::raw_ostream &out) {

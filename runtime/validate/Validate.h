@@ -18,6 +18,12 @@
 
 namespace ds {
 
+struct ReferenceSchema;
+using ReferenceSchemaFn = const ReferenceSchema &(*)();
+
+/// Adds a schema (tried after the built-in DRAM and collectives ones).
+void registerReferenceSchema(ReferenceSchemaFn fn);
+
 /// Validates every file; returns false after any error (already reported).
 bool validateFiles(llvm::ArrayRef<std::string> files, DiagEngine &diags,
                    llvm::raw_ostream &out);

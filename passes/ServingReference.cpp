@@ -1,0 +1,179 @@
+//===- ServingReference.cpp - Serving and kernel reference points ---------===//
+//
+// Serving rows: a decode design with the row's model, chips, tp/pp/ep and
+// batch (dp = chips / (tp * pp)); the prediction is system decode tokens/s.
+// A mixture-of-experts row with ep = 1 and tp > 1 spreads its experts over
+// the tp ranks (ep = tp), as the reference README says vLLM does. As a
+// serving engine, a batch whose KV cache does not fit runs at the largest
+// batch that does (requests beyond it wait), so its throughput is that
+// batch's.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/ServingReference.h"
+
+#include "frontend/Units.h"
+#include "passes/Evaluate.h"
+#include "passes/LibraryDesigns.h"
+#include "runtime/validate/RowReader.h"
+#include "runtime/validate/Validate.h"
+
+#include <fmt/format.h>
+
+using namespace ds;
+
+namespace {
+const char *const kServingColumns[] = {
+    "model", "chip", "num_chips", "tp", "pp", "ep", "batch_size",
+    "input_len_tokens", "output_len_tokens",
+    "measured_system_decode_tok_per_s"};
+
+const LibraryDesigns *library(DiagEngine &diags, llvm::SMLoc at) {
+  static std::unique_ptr<LibraryDesigns> lib;
+  static std::string error;
+  if (!lib) {
+    lib = std::make_unique<LibraryDesigns>();
+    if (!lib->load(error))
+      lib.reset();
+  }
+  if (!lib)
+    diags.report(at, DiagKind::BadCsvValue, "model",
+                 "a library that compiles: " + error, "");
+  return lib.get();
+}
+
+struct Serving {
+  std::string model, chip;
+  int64_t chips, tp, pp, ep, batch, prompt, generate;
+};
+
+std::string servingDecls(const LibraryDesigns &lib, const Serving &s,
+                         int64_t batch) {
+  const ChipIR &chip = *lib.chip(s.chip);
+  return scaleUpNetwork(chip, s.chips, "row_net") +
+         fmt::format(
+             "system row_sys {{ chip = {}; network = row_net; }}\n"
+             "workload row_w {{ model = {}; phase = decode; batch = {}; "
+             "prompt = {}; generate = {}; }}\n"
+             "schedule row_s {{ tp = {}; pp = {}; ep = {}; dp = {}; }}\n"
+             "design row {{ system = row_sys; workload = row_w; schedule = "
+             "row_s; }}\n",
+             s.chip, s.model, batch, s.prompt, s.generate, s.tp, s.pp, s.ep,
+             s.chips / (s.tp * s.pp));
+}
+
+/// Evaluates the row's design at \p batch; "" or why it cannot run.
+std::string evaluateServing(const LibraryDesigns &lib, const Serving &s,
+                            int64_t batch, DesignMetrics &m) {
+  std::string error;
+  auto c = lib.compile(servingDecls(lib, s, batch), error);
+  if (!c)
+    return error;
+  const DesignIR *d = c->module()->findDesign("row");
+  net::NetworkModel network(net::FabricSpec::fromIR(*d->system->network));
+  std::string errs;
+  llvm::raw_string_ostream es(errs);
+  llvm::SourceMgr sm;
+  DiagEngine diags(sm, es);
+  if (!evaluateDesign(*d, network, diags, m)) {
+    es.flush();
+    return errs;
+  }
+  m.design = nullptr; // the compilation goes away
+  return "";
+}
+
+bool servingRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
+                ReferenceRow &out) {
+  RowReader r(t, row, diags);
+  const LibraryDesigns *lib = library(diags, row.loc());
+  if (!lib)
+    return false;
+  Serving s;
+  s.model = r.field("model").str();
+  s.chip = r.field("chip").str();
+  if (!lib->model(s.model))
+    r.bad("model", r.field("model"), "a model of lib/models (" +
+                                         lib->modelNames() + ")");
+  if (!lib->chip(s.chip))
+    r.bad("chip", r.field("chip"),
+          "a chip of lib/chips (" + lib->chipNames() + ")");
+  s.chips = int64_t(r.number("num_chips", RowCheck::Whole));
+  s.tp = int64_t(r.number("tp", RowCheck::Whole));
+  s.pp = int64_t(r.number("pp", RowCheck::Whole));
+  s.ep = int64_t(r.number("ep", RowCheck::Whole));
+  s.batch = int64_t(r.number("batch_size", RowCheck::Whole));
+  s.prompt = int64_t(r.number("input_len_tokens", RowCheck::Whole));
+  s.generate = int64_t(r.number("output_len_tokens", RowCheck::Whole));
+  double measured = r.number("measured_system_decode_tok_per_s", RowCheck::Positive);
+  if (!r.ok())
+    return false;
+  if (s.chips % (s.tp * s.pp)) {
+    r.bad("num_chips", r.field("num_chips"),
+          fmt::format("a multiple of tp * pp = {}", s.tp * s.pp));
+    return false;
+  }
+  const ModelIR &model = *lib->model(s.model);
+  if (model.experts > 0 && s.ep == 1 && s.tp > 1)
+    s.ep = s.tp;
+  DesignMetrics m;
+  std::string why = evaluateServing(*lib, s, s.batch, m);
+  int64_t ran = s.batch;
+  // The KV cache caps the running batch: find the largest that fits.
+  if (why.empty() && !m.feasible) {
+    int64_t lo = 0, hi = s.batch;
+    while (hi - lo > 1) {
+      int64_t mid = (lo + hi) / 2;
+      DesignMetrics probe;
+      std::string e = evaluateServing(*lib, s, mid, probe);
+      (e.empty() && probe.feasible ? lo : hi) = mid;
+    }
+    if (lo == 0) {
+      why = m.infeasible;
+    } else {
+      ran = lo;
+      why = evaluateServing(*lib, s, lo, m);
+    }
+  }
+  if (!why.empty()) {
+    r.bad("model", r.field("model"), "a row the model can evaluate: " + why);
+    return false;
+  }
+  out.line = row.line;
+  out.key = fmt::format("{:<16} {:<6} {:>4} {:>3} {:>3} {:>3} {:>6} {:>6} {:>6}",
+                        s.model, s.chip, s.chips, s.tp, s.pp, s.ep, s.batch,
+                        s.prompt, s.generate);
+  out.measured = measured;
+  out.predicted = m.stps;
+  out.note = m.limits.empty() ? "" : m.limits.front().substr(0, 24);
+  if (ran != s.batch)
+    out.note = fmt::format("KV cache caps batch at {}", ran);
+  return true;
+}
+
+bool servingRows(const CsvTable &t, DiagEngine &diags,
+                 llvm::SmallVectorImpl<ReferenceRow> &rows) {
+  bool ok = true;
+  for (const CsvRow &row : t.rows()) {
+    ReferenceRow out;
+    if (servingRow(t, row, diags, out))
+      rows.push_back(std::move(out));
+    else
+      ok = false;
+    if (diags.stopped())
+      return false;
+  }
+  return ok;
+}
+} // namespace
+
+const ReferenceSchema &ds::servingReferenceSchema() {
+  static const ReferenceSchema schema{
+      "serving", kServingColumns,
+      "model            chip   chips  tp  pp  ep  batch prompt    gen",
+      "measured_system_decode_tok_per_s", "note", servingRows};
+  return schema;
+}
+
+void ds::registerPassSchemas() {
+  registerReferenceSchema(servingReferenceSchema);
+}
