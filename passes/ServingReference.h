@@ -1,7 +1,7 @@
 //===- ServingReference.h - Serving and kernel reference points -*- C++ -*-===//
 //
-// The serving schema (DESIGN.md 7, `vllm/*.csv`) and the kernels schema
-// (`kernels/*.csv`): each row names a `lib/` model and chip; the row becomes
+// The serving schema (DESIGN.md 7, `vllm/*.csv`): each row names a `lib/`
+// model and chip; the row becomes
 // a design - the chip's scale-up node as the network (a second switch level
 // of 50 GB/s NICs when there are more chips than one node holds), the
 // row's tp/pp/ep and batch - evaluated by the same passes as any design.
@@ -15,9 +15,8 @@
 namespace ds {
 
 const ReferenceSchema &servingReferenceSchema();
-const ReferenceSchema &kernelsReferenceSchema();
 
-/// Registers both with `deepstack validate`.
+/// Registers the schemas built on the passes with `deepstack validate`.
 void registerPassSchemas();
 
 } // namespace ds
