@@ -132,7 +132,8 @@ bool runPhase(const DesignIR &d, const ParallelLayout &l, Phase ph,
           tiles[i] = tileOp(chip, op);
         }
     ScheduledStep st =
-        scheduleStep(r.graph, tiles, r.comm, s.overlap, s.microbatches);
+        scheduleStep(r.graph, tiles, r.comm, s.overlap, s.microbatches,
+                     chip.chip->launch);
     if (k == 0) {
       sum = st;
       continue;

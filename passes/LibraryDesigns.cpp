@@ -103,8 +103,9 @@ std::string ds::scaleUpNetwork(const ChipIR &chip, int64_t num,
     link += fmt::format(" / {}", node - 1);
   std::string s = fmt::format(
       "network {} {{\n  level node = {}({}) {{ link = {}; latency = "
-      "{}.scale_up.latency; energy = {}.scale_up.energy; ports = {}; }}\n",
-      name.str(), topo, node, link, id.str(), id.str(), node);
+      "{}.scale_up.latency; energy = {}.scale_up.energy; overhead = "
+      "{}.scale_up.overhead; ports = {}; }}\n",
+      name.str(), topo, node, link, id.str(), id.str(), id.str(), node);
   if (num > node)
     s += fmt::format("  level cluster = switch({}) {{ link = 50 GB/s; latency "
                      "= 2 us; energy = 20 pJ/bit; }}\n",

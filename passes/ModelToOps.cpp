@@ -97,6 +97,15 @@ OpGraph ds::modelToOps(const ModelIR &m, const StepShape &s) {
     b.gemm("qkv", OpRole::Qkv, OpClass::Attention, L, T,
            (m.heads + 2 * m.kvHeads) * m.headDim, m.hidden);
   }
+  // RoPE on q and k, and the new K/V appended to the cache (real traffic:
+  // read q, k, v; write the rotated q and the cache entries).
+  double kvWidth = mla ? double(m.kvRank + m.ropeDim)
+                       : 2.0 * double(m.kvHeads * m.headDim);
+  double qWidth = double(m.heads * (mla ? m.headDim + m.ropeDim : m.headDim));
+  b.vector("rope", OpRole::Rope, OpClass::Attention, L,
+           2 * T * (qWidth + kvWidth / 2) * a, 6 * T * (qWidth + kvWidth / 2));
+  b.vector("kv.write", OpRole::KvWrite, OpClass::Attention, L,
+           2 * T * kvWidth * dtypeBytes(m.kvCache), 0);
   Op &attn = b.add("attention", OpKind::Attention, OpRole::Attention,
                    OpClass::Attention, L);
   attn.attn.batch = int64_t(std::ceil(s.sequences));
@@ -125,6 +134,14 @@ OpGraph ds::modelToOps(const ModelIR &m, const StepShape &s) {
   if (moeLayers > 0) {
     b.gemm("moe.router", OpRole::Router, OpClass::Moe, moeLayers, T, m.experts,
            m.hidden);
+    // Top-k selection over the router's logits, then the tokens sorted by
+    // expert (and, after the experts, weighted and summed back): kernels
+    // of their own in every MoE implementation.
+    b.vector("moe.topk", OpRole::Router, OpClass::Moe, moeLayers,
+             T * double(m.experts) * 4 + T * double(m.topK) * 8,
+             T * double(m.experts) * 4);
+    b.vector("moe.permute", OpRole::ExpertsAct, OpClass::Moe, moeLayers,
+             2 * T * double(m.topK) * H * a, 0);
     // Unpartitioned: every expert on one device, T * top_k token slots
     // spread over them (partition applies EP and the imbalance).
     int64_t perExpert = std::max<int64_t>(
@@ -136,6 +153,8 @@ OpGraph ds::modelToOps(const ModelIR &m, const StepShape &s) {
              4 * T * double(m.topK * m.expertFfn));
     b.gemm("moe.down", OpRole::ExpertsDown, OpClass::Moe, moeLayers, perExpert,
            m.hidden, m.expertFfn, m.experts);
+    b.vector("moe.combine", OpRole::ExpertsAct, OpClass::Moe, moeLayers,
+             (T * double(m.topK) + T) * H * a, 2 * T * double(m.topK) * H);
     if (m.sharedExperts > 0) {
       int64_t f = m.sharedExperts * m.expertFfn;
       b.gemm("moe.shared.up", OpRole::SharedUp, OpClass::Moe, moeLayers, T,

@@ -16,7 +16,8 @@ double ds::overlapTile(double c, double h, double l, double waves) {
 ScheduledStep ds::scheduleStep(const OpGraph &g,
                                const std::vector<TiledOp> &tiles,
                                const std::vector<net::CollectiveCost> &comm,
-                               Overlap mode, int64_t microbatches) {
+                               Overlap mode, int64_t microbatches,
+                               double launch) {
   ScheduledStep s;
   s.opTime.assign(g.ops.size(), 0);
   auto split = [&](const Op &op) -> TimeSplit & {
@@ -41,7 +42,10 @@ ScheduledStep ds::scheduleStep(const OpGraph &g,
     const Op &op = g.ops[i];
     if (op.kind != OpKind::Collective)
       continue;
-    const net::CollectiveCost &k = comm[i];
+    // A collective is a kernel too: it pays a launch like any operator.
+    net::CollectiveCost k = comm[i];
+    k.latency += launch;
+    k.time += launch;
     double full = k.time * op.count, exposed = full;
     bool p2p = op.comm.collective == net::Collective::SendRecv;
     if (p2p && mode != Overlap::None && microbatches > 1)

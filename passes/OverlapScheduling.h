@@ -41,10 +41,11 @@ struct ScheduledStep {
   double flops = 0, dramBytes = 0; ///< one device
 };
 
-/// \p comm holds one price per operator (ignored for compute operators).
+/// \p comm holds one price per operator (ignored for compute operators);
+/// every collective also pays the kernel \p launch of the chip.
 ScheduledStep scheduleStep(const OpGraph &g, const std::vector<TiledOp> &tiles,
                            const std::vector<net::CollectiveCost> &comm,
-                           Overlap mode, int64_t microbatches);
+                           Overlap mode, int64_t microbatches, double launch);
 
 /// The tile-overlap formula for one execution (exported for unit tests).
 double overlapTile(double compute, double latency, double bandwidth,

@@ -32,6 +32,23 @@ bool ds::checkPartition(const DesignIR &d, DiagEngine &diags) {
 
 namespace {
 int64_t divUp(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Expected largest of \p bins independent Binomial(n, p) counts: the
+/// active experts of the busiest device when each of its n experts is hit
+/// with probability p. E[max] = sum over x >= 0 of 1 - F(x)^bins.
+double expectedMaxBinomial(int64_t n, double p, int64_t bins) {
+  if (n <= 0 || p <= 0)
+    return 0;
+  if (p >= 1)
+    return double(n);
+  double pmf = std::pow(1 - p, double(n)), cdf = 0, e = 0;
+  for (int64_t x = 0; x < n; ++x) {
+    cdf += pmf;
+    e += 1 - std::pow(std::min(1.0, cdf), double(bins));
+    pmf *= double(n - x) / double(x + 1) * p / (1 - p);
+  }
+  return e;
+}
 int64_t scaled(int64_t v, double f) {
   return std::max<int64_t>(1, int64_t(std::ceil(double(v) * f)));
 }
@@ -51,11 +68,13 @@ void ds::partition(const DesignIR &d, const ParallelLayout &l, OpGraph &g) {
   double perExpert = m.experts > 0 ? distinct * double(m.topK) /
                                          double(m.experts) * imbalance
                                    : 0;
-  double active =
-      m.experts > 0
-          ? double(localExperts) *
-                (1 - std::pow(1 - double(m.topK) / double(m.experts), distinct))
-          : 0;
+  // Each expert is hit by some of the D tokens' top-k picks with
+  // probability 1 - (1 - k/E)^D; the step waits for the busiest device.
+  double hit = m.experts > 0
+                   ? 1 - std::pow(1 - double(m.topK) / double(m.experts),
+                                  distinct)
+                   : 0;
+  double active = expectedMaxBinomial(localExperts, hit, s.ep);
   int64_t expertSplit = s.tp > s.ep ? s.tp / s.ep : 1;
 
   std::vector<Op> out;
@@ -111,6 +130,18 @@ void ds::partition(const DesignIR &d, const ParallelLayout &l, OpGraph &g) {
       op.vectorBytes *= tokenShare / double(s.tp);
       op.vectorFlops *= tokenShare / double(s.tp);
       break;
+    case OpRole::Rope:
+    case OpRole::KvWrite: {
+      // Heads split over tp; KV heads replicate beyond their count.
+      double kvShare = m.kvRank > 0 ? 1.0
+                                    : double(hkv) / double(m.kvHeads);
+      double share = op.role == OpRole::KvWrite
+                         ? kvShare
+                         : (1.0 / double(s.tp) + kvShare) / 2;
+      op.vectorBytes *= tokenShare * share;
+      op.vectorFlops *= tokenShare * share;
+      break;
+    }
     case OpRole::Attention:
       op.attn.headsQ = m.heads / s.tp;
       op.attn.headsKV = hkv;
