@@ -21,7 +21,7 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	$(DEEPSTACK) emit examples/flagship.ds --emit=ir
+	$(DEEPSTACK) report examples/flagship.ds
 
 # Unit tests first (quick), then lit, whose summary ends the output.
 test: build
@@ -51,6 +51,7 @@ bench: build
 	$(BUILD)/bin/deepstack-bench-runtime --benchmark_filter='Mix|Stack|Gemm|Thermal|Chip'
 	$(BUILD)/bin/deepstack-bench-compute
 	$(BUILD)/bin/deepstack-bench-network
+	$(BUILD)/bin/deepstack-bench-design
 
 # The model's error against every reference file the tool understands.
 validate: build

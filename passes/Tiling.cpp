@@ -4,7 +4,63 @@
 #include "runtime/dram/StackModel.h"
 #include "runtime/energy/Energy.h"
 
+#include "llvm/ADT/Hashing.h"
+#include <cstring>
+#include <unordered_map>
+
 using namespace ds;
+
+namespace {
+/// Everything a compute operator's cost depends on.
+struct OpKey {
+  const ChipIR *chip;
+  double temperature;
+  OpKind kind;
+  int64_t v[9];
+  double bytes, flops;
+  bool operator==(const OpKey &o) const {
+    return std::memcmp(this, &o, sizeof(OpKey)) == 0;
+  }
+};
+struct OpKeyHash {
+  size_t operator()(const OpKey &k) const {
+    return llvm::hash_value(
+        llvm::StringRef(reinterpret_cast<const char *>(&k), sizeof(k)));
+  }
+};
+
+OpKey keyOf(const ChipContext &c, const Op &op) {
+  OpKey k;
+  std::memset(&k, 0, sizeof k); // padding takes part in the comparison
+  k.chip = c.chip;
+  k.temperature = c.dramTemperature;
+  k.kind = op.kind;
+  if (op.kind == OpKind::Gemm) {
+    const compute::GemmShape &g = op.gemm;
+    int64_t v[] = {g.m, g.n, g.k, g.batch, int64_t(g.a), int64_t(g.b),
+                   int64_t(g.out), g.sharedB, 0};
+    std::memcpy(k.v, v, sizeof v);
+  } else if (op.kind == OpKind::Attention) {
+    const compute::AttentionShape &a = op.attn;
+    int64_t v[] = {a.batch,  a.headsQ, a.headsKV,      a.headDim,   a.queries,
+                   a.context, a.causal, int64_t(a.act), int64_t(a.kv)};
+    std::memcpy(k.v, v, sizeof v);
+  } else {
+    k.bytes = op.vectorBytes;
+    k.flops = op.vectorFlops;
+  }
+  return k;
+}
+
+/// Operators repeat across the points of a sweep and the KV lengths of a
+/// decode; a chip's evaluation of a shape is computed once per thread.
+std::unordered_map<OpKey, TiledOp, OpKeyHash> &cache() {
+  thread_local std::unordered_map<OpKey, TiledOp, OpKeyHash> c;
+  return c;
+}
+} // namespace
+
+void ds::clearOperatorCache() { cache().clear(); }
 
 ChipContext ds::chipContext(const ChipIR &chip, double dramTemperature) {
   ChipContext c;
@@ -20,6 +76,21 @@ ChipContext ds::chipContext(const ChipIR &chip, double dramTemperature) {
 }
 
 TiledOp ds::tileOp(const ChipContext &c, const Op &op) {
+  if (op.kind == OpKind::Collective)
+    return TiledOp();
+  OpKey key = keyOf(c, op);
+  auto it = cache().find(key);
+  if (it != cache().end())
+    return it->second;
+  TiledOp t = tileUncached(c, op);
+  constexpr size_t kMaxEntries = 1 << 20; // bound memory in long sweeps
+  if (cache().size() >= kMaxEntries)
+    cache().clear();
+  cache().emplace(key, t);
+  return t;
+}
+
+TiledOp ds::tileUncached(const ChipContext &c, const Op &op) {
   const ChipIR &chip = *c.chip;
   auto dramFn = [&](const dram::Pattern &p) {
     return dram::evaluateStack(*chip.memory, p, c.dramTemperature).bandwidth;

@@ -32,8 +32,12 @@ ChipContext chipContext(const ChipIR &chip, double dramTemperature);
 /// One TiledOp per operator of \p g (collectives left empty).
 std::vector<TiledOp> tile(const ChipContext &c, const OpGraph &g);
 
-/// Tiles one operator (a collective returns an empty TiledOp).
+/// Tiles one operator (a collective returns an empty TiledOp), memoized
+/// per thread by chip, DRAM temperature and shape. The cache keys on the
+/// chip's address: clear it when a chip's IR is freed or changed.
 TiledOp tileOp(const ChipContext &c, const Op &op);
+TiledOp tileUncached(const ChipContext &c, const Op &op);
+void clearOperatorCache();
 
 } // namespace ds
 
