@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "frontend/IRGen.h"
 
+#include <atomic>
+
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -15,7 +17,10 @@ using namespace ds;
 namespace {
 class IRGen {
 public:
-  IRGen(Sema &sema) : sema(sema), module(std::make_unique<Module>()) {}
+  IRGen(Sema &sema) : sema(sema), module(std::make_unique<Module>()) {
+    static std::atomic<uint64_t> modules{0};
+    generation = ++modules;
+  }
 
   std::unique_ptr<Module> run() {
     for (DeclInfo *d : sema.decls())
@@ -25,6 +30,8 @@ public:
   }
 
 private:
+  uint64_t generation = 0; ///< this module's number in the process
+
   void visit(DeclInfo *d) {
     if (!d || !seen.insert(d).second)
       return;
@@ -44,6 +51,7 @@ private:
     T &ir = store.back();
     ir.name = d.name;
     ir.loc = d.nameRange.Start;
+    ir.generation = generation;
     for (const auto &k : d.defaulted)
       ir.defaulted.insert(k.getKey());
     return ir;

@@ -37,6 +37,9 @@ struct DeclIR {
   llvm::SMLoc loc;
   /// Fields that took their documented default (printed "(default)").
   llvm::StringSet<> defaulted;
+  /// The module's number in this process (1, 2, ...): with the address, it
+  /// identifies a declaration even after an older module was freed.
+  uint64_t generation = 0;
 };
 
 struct MemoryIR : DeclIR {

@@ -13,7 +13,9 @@
 
 #include "frontend/Units.h"
 #include "passes/Evaluate.h"
+#include "passes/KernelsReference.h"
 #include "passes/LibraryDesigns.h"
+#include "passes/Tiling.h"
 #include "runtime/validate/RowReader.h"
 #include "runtime/validate/Validate.h"
 
@@ -74,7 +76,11 @@ std::string evaluateServing(const LibraryDesigns &lib, const Serving &s,
   llvm::raw_string_ostream es(errs);
   llvm::SourceMgr sm;
   DiagEngine diags(sm, es);
-  if (!evaluateDesign(*d, network, diags, m)) {
+  bool ok = evaluateDesign(*d, network, diags, m);
+  // The operator cache keys on the chip's address, which dies with the
+  // compilation.
+  clearOperatorCache();
+  if (!ok) {
     es.flush();
     return errs;
   }
@@ -176,4 +182,5 @@ const ReferenceSchema &ds::servingReferenceSchema() {
 
 void ds::registerPassSchemas() {
   registerReferenceSchema(servingReferenceSchema);
+  registerReferenceSchema(kernelsReferenceSchema);
 }

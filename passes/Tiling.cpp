@@ -14,6 +14,7 @@ namespace {
 /// Everything a compute operator's cost depends on.
 struct OpKey {
   const ChipIR *chip;
+  uint64_t generation; // a freed chip's address may come back
   double temperature;
   OpKind kind;
   int64_t v[9];
@@ -33,6 +34,7 @@ OpKey keyOf(const ChipContext &c, const Op &op) {
   OpKey k;
   std::memset(&k, 0, sizeof k); // padding takes part in the comparison
   k.chip = c.chip;
+  k.generation = c.chip->generation;
   k.temperature = c.dramTemperature;
   k.kind = op.kind;
   if (op.kind == OpKind::Gemm) {

@@ -33,8 +33,8 @@ ChipContext chipContext(const ChipIR &chip, double dramTemperature);
 std::vector<TiledOp> tile(const ChipContext &c, const OpGraph &g);
 
 /// Tiles one operator (a collective returns an empty TiledOp), memoized
-/// per thread by chip, DRAM temperature and shape. The cache keys on the
-/// chip's address: clear it when a chip's IR is freed or changed.
+/// per thread by chip (address and module generation), DRAM temperature
+/// and shape. IR is immutable once generated, so entries never go stale.
 TiledOp tileOp(const ChipContext &c, const Op &op);
 TiledOp tileUncached(const ChipContext &c, const Op &op);
 void clearOperatorCache();

@@ -1,0 +1,240 @@
+//===- KernelsReference.cpp - Overlapped GEMM + collective kernels --------===//
+//
+// A row is one GPU of a tensor-parallel group of num_chips lib chips:
+//   ag_gemm  each GPU holds M/n rows of the M x K activation; the rows of
+//            the other GPUs arrive by all-gather (per-rank contribution
+//            M*K*b/n = comm_bytes) while the GEMM M x N x K consumes them;
+//   gemm_rs  each GPU computes a partial M x N output (its K slice); chunk
+//            j of M/n rows goes to GPU j (reduce-scatter, per-rank buffer
+//            M*N*b, comm_bytes = M*N*b/n is what each GPU keeps), and each
+//            GPU finally sums the n partials of its chunk.
+// Both are priced like the design passes price a layer: the GEMM by the
+// compute model with the DRAM at the temperature of a fully loaded chip
+// (as passes/Evaluate does), the collective by the network model on the
+// chip's scale-up node (the serving schema's network), and the two merged
+// by the tile-overlap formula of DESIGN.md 6.6.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/KernelsReference.h"
+
+#include "passes/LibraryDesigns.h"
+#include "passes/OverlapScheduling.h"
+#include "runtime/compute/ComputeModel.h"
+#include "runtime/dram/StackModel.h"
+#include "runtime/network/NetworkModel.h"
+#include "runtime/thermal/Thermal.h"
+#include "runtime/validate/RowReader.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+using namespace ds;
+
+namespace {
+const char *const kKernelColumns[] = {"kernel", "chip",       "num_chips",
+                                      "dtype",  "M",          "N",
+                                      "K",      "comm_bytes", "measured_ms"};
+const char *const kKernels[] = {"ag_gemm", "gemm_rs"};
+
+const LibraryDesigns *library(DiagEngine &diags, llvm::SMLoc at) {
+  static std::unique_ptr<LibraryDesigns> lib;
+  static std::string error;
+  if (!lib) {
+    lib = std::make_unique<LibraryDesigns>();
+    if (!lib->load(error))
+      lib.reset();
+  }
+  if (!lib)
+    diags.report(at, DiagKind::BadCsvValue, "chip",
+                 "a library that compiles: " + error, "");
+  return lib.get();
+}
+
+struct Kernel {
+  bool allGather = true; ///< ag_gemm; else gemm_rs
+  const ChipIR *chip = nullptr;
+  int64_t n = 1, m = 1, nCols = 1, k = 1;
+  DType dtype = DType::FP16;
+  double commBytes = 0;
+};
+
+struct Prediction {
+  double time = 0;    ///< s
+  double compute = 0; ///< the GEMM alone
+  double comm = 0;    ///< the collective alone (latency + bandwidth)
+  double reduce = 0;  ///< gemm_rs: the sum of the partials, at the end
+  int64_t stages = 1; ///< W of the overlap
+};
+
+/// The DRAM temperature a chip at TDP gives its stacks (passes/Evaluate).
+double loadedDramTemperature(const ChipIR &chip) {
+  thermal::PowerInput full;
+  full.logicStatic = chip.staticPower;
+  full.logicDynamic = std::max(0.0, chip.tdp - chip.staticPower);
+  thermal::ThermalResult hot = thermal::evaluate(chip, full);
+  return hot.layers.empty()
+             ? chip.ambient
+             : *std::max_element(hot.layers.begin(), hot.layers.end());
+}
+
+/// "" or why the row's network cannot be priced.
+std::string predict(const LibraryDesigns &lib, const Kernel &q, Prediction &p) {
+  const ChipIR &chip = *q.chip;
+  double temperature = loadedDramTemperature(chip);
+  auto dram = [&](const dram::Pattern &pat) {
+    return dram::evaluateStack(*chip.memory, pat, temperature).bandwidth;
+  };
+  compute::GemmShape g;
+  g.m = q.m;
+  g.n = q.nCols;
+  g.k = q.k;
+  g.a = g.b = g.out = q.dtype;
+  compute::OpCost gemm = compute::gemm(chip, g, dram);
+  p.compute = gemm.time;
+
+  // The same scale-up node as a serving design of these chips.
+  std::string error;
+  auto c = lib.compile(scaleUpNetwork(chip, q.n, "kernel_net"), error);
+  if (!c)
+    return error;
+  const NetworkIR *nir = nullptr;
+  for (const NetworkIR &x : c->module()->networks)
+    if (x.name == "kernel_net")
+      nir = &x;
+  if (!nir)
+    return "the scale-up network did not compile";
+  net::NetworkModel network(net::FabricSpec::fromIR(*nir));
+  // Payload convention of runtime/network/Collectives: all-gather S is the
+  // per-rank contribution, reduce-scatter S the per-rank input buffer.
+  double S = q.allGather ? q.commBytes : q.commBytes * double(q.n);
+  auto cost = network.price(q.allGather ? net::Collective::AllGather
+                                        : net::Collective::ReduceScatter,
+                            Algorithm::Auto, net::Group{q.n, 1}, S);
+  if (!cost)
+    return llvm::toString(cost.takeError());
+  p.comm = cost->time;
+
+  // Overlap stages: data moves per rank (n chunks of M/n rows), and the
+  // GEMM's tiles run a wave at a time, so a stage is a whole chunk and a
+  // whole wave: with one wave every core holds a tile of its own chunk
+  // and the last chunk's tiles wait for their data - nothing overlaps.
+  // 6.6's formula pays a first compute stage and a last transfer stage;
+  // with one chunk local (ag) or kept (rs) these kernels pay only one, so
+  // it errs high by at most H + L/W.
+  p.stages = std::max<int64_t>(
+      1, std::min<int64_t>(q.n, int64_t(std::llround(gemm.waves))));
+  p.time =
+      overlapTile(gemm.time, cost->latency, cost->bandwidth, double(p.stages));
+
+  // gemm_rs as published (flux, PyTorch async TP) writes each partial
+  // chunk into its owner's buffer, and the owner sums its n partials once
+  // all have arrived: a DRAM-bound pass over M*N*b in, M*N*b/n out,
+  // after the overlapped part.
+  if (!q.allGather && q.n > 1) {
+    double b = dtypeBytes(q.dtype);
+    double out = double(q.m) * double(q.nCols) * b / double(q.n);
+    double in = out * double(q.n);
+    p.reduce = compute::vectorOp(chip, in + out,
+                                 double(q.m) * double(q.nCols) *
+                                     double(q.n - 1) / double(q.n),
+                                 dram, out / (in + out))
+                   .time;
+    p.time += p.reduce;
+  }
+  return "";
+}
+
+bool kernelRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
+               ReferenceRow &out) {
+  RowReader r(t, row, diags);
+  const LibraryDesigns *lib = library(diags, row.loc());
+  if (!lib)
+    return false;
+  Kernel q;
+  q.allGather = r.choice("kernel", kKernels) == 0;
+  std::string chipName = r.field("chip").str();
+  q.chip = lib->chip(chipName);
+  if (!q.chip)
+    r.bad("chip", r.field("chip"),
+          "a chip of lib/chips (" + lib->chipNames() + ")");
+  q.n = int64_t(r.number("num_chips", RowCheck::Whole));
+  q.dtype = DType(r.choice("dtype", enumInfo(EnumId::DType).spellings));
+  q.m = int64_t(r.number("M", RowCheck::Whole));
+  q.nCols = int64_t(r.number("N", RowCheck::Whole));
+  q.k = int64_t(r.number("K", RowCheck::Whole));
+  q.commBytes = r.number("comm_bytes", RowCheck::Positive);
+  double measured = r.number("measured_ms", RowCheck::Positive);
+  if (!r.ok())
+    return false;
+  // Both kernels split M into one chunk of rows per GPU.
+  if (q.m % q.n) {
+    r.bad("M", r.field("M"),
+          fmt::format("a multiple of num_chips = {} (one chunk of rows per "
+                      "GPU)",
+                      q.n));
+    return false;
+  }
+  // comm_bytes is each GPU's share of the communicated tensor; a file
+  // meaning something else must not be priced as if it did.
+  double b = dtypeBytes(q.dtype);
+  double share =
+      double(q.m) * double(q.allGather ? q.k : q.nCols) * b / double(q.n);
+  if (std::fabs(q.commBytes - share) > 0.5 + 1e-9 * share) {
+    r.bad("comm_bytes", r.field("comm_bytes"),
+          fmt::format("M * {} * {} B ({}) / num_chips = {:.0f} (each GPU's "
+                      "share of the {})",
+                      q.allGather ? "K" : "N", b,
+                      spelling(EnumId::DType, q.dtype).str(), share,
+                      q.allGather ? "gathered activation"
+                                  : "reduce-scattered output"));
+    return false;
+  }
+  Prediction p;
+  std::string why = predict(*lib, q, p);
+  if (!why.empty()) {
+    r.bad("num_chips", r.field("num_chips"),
+          "a group the chip's scale-up network can price: " + why);
+    return false;
+  }
+  out.line = row.line;
+  out.key = fmt::format("{:<8} {:<7} {:>5} {:<5} {:>6} {:>6} {:>6} {:>11}",
+                        kKernels[q.allGather ? 0 : 1], chipName, q.n,
+                        spelling(EnumId::DType, q.dtype).str(), q.m, q.nCols,
+                        q.k, fmt::format("{:.0f}", q.commBytes));
+  out.measured = measured;
+  out.predicted = p.time * 1e3;
+  out.note = fmt::format("{} W={} gemm {:.3f} comm {:.3f}",
+                         p.comm > p.compute ? "comm" : "compute", p.stages,
+                         p.compute * 1e3, p.comm * 1e3);
+  if (p.reduce > 0)
+    out.note += fmt::format(" sum {:.3f}", p.reduce * 1e3);
+  return true;
+}
+
+bool kernelRows(const CsvTable &t, DiagEngine &diags,
+                llvm::SmallVectorImpl<ReferenceRow> &rows) {
+  bool ok = true;
+  for (const CsvRow &row : t.rows()) {
+    ReferenceRow out;
+    if (kernelRow(t, row, diags, out))
+      rows.push_back(std::move(out));
+    else
+      ok = false;
+    if (diags.stopped())
+      return false;
+  }
+  return ok;
+}
+} // namespace
+
+const ReferenceSchema &ds::kernelsReferenceSchema() {
+  static const ReferenceSchema schema{
+      "kernels",
+      kKernelColumns,
+      "kernel   chip    chips dtype      M      N      K  comm_bytes",
+      "measured_ms",
+      "bound (times in ms)",
+      kernelRows};
+  return schema;
+}
