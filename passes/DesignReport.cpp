@@ -217,7 +217,7 @@ void ds::printDesignCSVRow(const DesignMetrics &m, llvm::raw_ostream &os) {
   const DesignIR &d = *m.design;
   const WorkloadIR &w = *d.workload;
   std::vector<std::string> v;
-  auto num = [&](double x) { v.push_back(fmt::format("{:.9g}", x)); };
+  auto num = [&](double x) { v.push_back(fmt::format("{:.15g}", x)); };
   auto timed = [&](double x) {
     if (m.feasible)
       num(x);

@@ -12,6 +12,7 @@
 #include "passes/Evaluate.h"
 
 #include "frontend/Units.h"
+#include "passes/Clock.h"
 #include "passes/ModelToOps.h"
 #include "passes/NetworkAbstraction.h"
 #include "passes/Partition.h"
@@ -30,7 +31,7 @@ StepShape shapeFor(const DesignIR &d, Phase ph, int64_t context) {
   StepShape st;
   st.phase = ph;
   double perReplica = std::ceil(double(w.batch) / double(s.dp));
-  st.sequences = std::ceil(perReplica / double(s.microbatches));
+  st.sequences = std::ceil(perReplica / double(effectiveMicrobatches(d)));
   st.queryTokens = ph == Phase::Prefill ? double(w.prompt) : 1.0;
   st.context = context;
   st.imbalance = w.imbalance;
@@ -93,11 +94,12 @@ bool runPhase(const DesignIR &d, const ParallelLayout &l, Phase ph,
     return w.prompt + int64_t(std::llround((double(i) + 0.5) *
                                            double(w.generate) / samples));
   };
-  r.graph = buildGraph(d, l, ph, contextAt(samples / 2));
-  if (observe) {
+  r.graph = modelToOps(*d.workload->model, shapeFor(d, ph, contextAt(samples / 2)));
+  if (observe)
     observe("model-to-ops", r);
+  partition(d, l, r.graph);
+  if (observe)
     observe("partition", r);
-  }
   r.tiles = tile(chip, r.graph);
   if (observe)
     observe("tiling", r);
@@ -119,55 +121,72 @@ bool runPhase(const DesignIR &d, const ParallelLayout &l, Phase ph,
   }
   if (observe)
     observe("network-abstraction", r);
-  // Average the stage step over the KV lengths.
-  ScheduledStep sum;
-  for (unsigned k = 0; k < samples; ++k) {
-    std::vector<TiledOp> tiles = r.tiles;
-    if (samples > 1)
-      for (size_t i = 0; i < r.graph.ops.size(); ++i)
-        if (r.graph.ops[i].kind == OpKind::Attention) {
-          Op op = r.graph.ops[i];
-          op.attn.context = std::max<int64_t>(
-              1, int64_t(std::ceil(double(contextAt(k)) / double(s.cp))));
-          tiles[i] = tileOp(chip, op);
+  // Average the stage step over the KV lengths, at clock scale `clock`.
+  auto averaged = [&](double clock) {
+    double energyScale = std::pow(clock, chip.chip->dvfsAlpha - 1);
+    ScheduledStep sum;
+    for (unsigned k = 0; k < samples; ++k) {
+      std::vector<TiledOp> tiles = r.tiles;
+      if (samples > 1)
+        for (size_t i = 0; i < r.graph.ops.size(); ++i)
+          if (r.graph.ops[i].kind == OpKind::Attention) {
+            Op op = r.graph.ops[i];
+            op.attn.context = std::max<int64_t>(
+                1, int64_t(std::ceil(double(contextAt(k)) / double(s.cp))));
+            tiles[i] = tileOp(chip, op);
+          }
+      if (clock < 1)
+        for (TiledOp &t : tiles) {
+          t.cost.time = timeAtClock(t.cost, clock);
+          t.energy *= energyScale;
         }
-    ScheduledStep st =
-        scheduleStep(r.graph, tiles, r.comm, s.overlap, s.microbatches,
-                     chip.chip->launch);
-    if (k == 0) {
-      sum = st;
-      continue;
+      ScheduledStep st =
+          scheduleStep(r.graph, tiles, r.comm, s.overlap, effectiveMicrobatches(d),
+                       chip.chip->launch / clock);
+      if (k == 0) {
+        sum = st;
+        continue;
+      }
+      sum.time += st.time;
+      for (unsigned c = 0; c < kOpClasses; ++c) {
+        sum.byClass[c].compute += st.byClass[c].compute;
+        sum.byClass[c].memory += st.byClass[c].memory;
+        sum.byClass[c].network += st.byClass[c].network;
+      }
+      for (size_t i = 0; i < st.opTime.size(); ++i)
+        sum.opTime[i] += st.opTime[i];
+      sum.commTime += st.commTime;
+      sum.commExposed += st.commExposed;
+      sum.computeEnergy += st.computeEnergy;
+      sum.networkEnergy += st.networkEnergy;
+      sum.flops += st.flops;
+      sum.dramBytes += st.dramBytes;
     }
-    sum.time += st.time;
-    for (unsigned c = 0; c < kOpClasses; ++c) {
-      sum.byClass[c].compute += st.byClass[c].compute;
-      sum.byClass[c].memory += st.byClass[c].memory;
-      sum.byClass[c].network += st.byClass[c].network;
+    double inv = 1.0 / samples;
+    sum.time *= inv;
+    for (TimeSplit &t : sum.byClass) {
+      t.compute *= inv;
+      t.memory *= inv;
+      t.network *= inv;
     }
-    for (size_t i = 0; i < st.opTime.size(); ++i)
-      sum.opTime[i] += st.opTime[i];
-    sum.commTime += st.commTime;
-    sum.commExposed += st.commExposed;
-    sum.computeEnergy += st.computeEnergy;
-    sum.networkEnergy += st.networkEnergy;
-    sum.flops += st.flops;
-    sum.dramBytes += st.dramBytes;
-  }
-  double inv = 1.0 / samples;
-  sum.time *= inv;
-  for (TimeSplit &t : sum.byClass) {
-    t.compute *= inv;
-    t.memory *= inv;
-    t.network *= inv;
-  }
-  for (double &t : sum.opTime)
-    t *= inv;
-  sum.commTime *= inv;
-  sum.commExposed *= inv;
-  sum.computeEnergy *= inv;
-  sum.networkEnergy *= inv;
-  sum.flops *= inv;
-  sum.dramBytes *= inv;
+    for (double &t : sum.opTime)
+      t *= inv;
+    sum.commTime *= inv;
+    sum.commExposed *= inv;
+    sum.computeEnergy *= inv;
+    sum.networkEnergy *= inv;
+    sum.flops *= inv;
+    sum.dramBytes *= inv;
+    return sum;
+  };
+  ScheduledStep sum = averaged(1.0);
+  // The clock the chip sustains while it runs this step: logic power at
+  // full clock from the step's energy, the DRAM's from its traffic.
+  double dramPower = sum.dramBytes * chip.dramEnergyPerByte / sum.time;
+  double logicPower = sum.computeEnergy / sum.time - dramPower;
+  r.clockScale = sustainedClock(*chip.chip, logicPower, dramPower);
+  if (r.clockScale < 1)
+    sum = averaged(r.clockScale);
   r.step = sum;
   if (observe)
     observe("overlap-scheduling", r);
@@ -219,7 +238,7 @@ bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
     return true;
   }
 
-  double M = double(s.microbatches), pp = double(s.pp);
+  double M = double(effectiveMicrobatches(d)), pp = double(s.pp);
   bool wantPrefill = w.phase != Phase::Decode, wantDecode = w.phase != Phase::Prefill;
   // TTFT is part of every request; time it even for decode-only workloads.
   if (!runPhase(d, out.layout, Phase::Prefill, ctx, network, diags,
@@ -276,7 +295,16 @@ bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
   }
   double step = total.compute + total.memory + total.network;
   auto share = [&](double v) { return fmt::format("{:.0f}%", 100 * v / step); };
-  if (total.memory >= total.compute && total.memory >= total.network)
+  double launchBound = 0;
+  for (size_t i = 0; i < out.decode.graph.ops.size(); ++i)
+    if (out.decode.graph.ops[i].kind != OpKind::Collective &&
+        out.decode.tiles[i].cost.bound == compute::Bound::Launch)
+      launchBound += out.decode.step.opTime[i];
+  if (launchBound > 0.5 * step)
+    out.limits.push_back("decode is launch-bound: operators too small to "
+                         "fill the chip (kernel fixed costs) take " +
+                         share(launchBound) + " of a step");
+  else if (total.memory >= total.compute && total.memory >= total.network)
     out.limits.push_back("decode is memory-bound: DRAM-bound operators take " +
                          share(total.memory) + " of a step");
   else if (total.compute >= total.network)
@@ -300,17 +328,17 @@ bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
         "{} layers do not split evenly over {} stages; the largest stage "
         "sets the pace",
         m.layers, s.pp));
-  if (s.microbatches < s.pp)
+  if (M < pp)
     out.warnings.push_back(fmt::format(
         "{} microbatches for {} stages leave the pipeline idle {:.0f}% of a "
         "token period",
-        s.microbatches, s.pp, 100 * (pp - M) / pp));
-  if (out.thermal.throttled)
-    out.warnings.push_back(fmt::format(
-        "at {} the chip throttles to {:.0f}% of its clock ({}); times assume "
-        "the full clock",
-        formatQuantity(out.avgPower, Dim::power(), 4),
-        100 * out.thermal.clockScale, out.thermal.limitedBy));
+        int64_t(M), s.pp, 100 * (pp - M) / pp));
+  for (const PhaseResult *ph : {&out.prefill, &out.decode})
+    if (ph->present && ph->clockScale < 1)
+      out.warnings.push_back(fmt::format(
+          "{} runs at {:.0f}% of the clock: at full clock the chip would "
+          "exceed its power or temperature limit (times include it)",
+          ph == &out.prefill ? "prefill" : "decode", 100 * ph->clockScale));
   if (!out.thermal.feasible)
     out.warnings.push_back("no clock keeps the chip under its thermal limit");
   return true;

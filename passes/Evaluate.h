@@ -35,6 +35,7 @@ struct PhaseResult {
   double bubble = 0;   ///< s of pipeline idle per token period (decode) or
                        ///< per prefill (TTFT)
   double power = 0;    ///< W per device while this phase runs
+  double clockScale = 1; ///< sustained clock / full clock (power, heat)
 };
 
 struct MemoryUse {

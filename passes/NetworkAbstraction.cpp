@@ -94,7 +94,8 @@ std::vector<CommOp> ds::stepCollectives(const DesignIR &d,
       stageLayers);
   if (ph == Phase::Prefill)
     add("context K/V gather", ParallelDim::CP, C::AllGather,
-        tokens / double(s.cp) * 2 * double(m.kvHeads * m.headDim) * kv,
+        tokens / double(s.cp) * 2 *
+            double(std::max<int64_t>(1, m.kvHeads / s.tp) * m.headDim) * kv,
         stageLayers);
   else
     add("context partial outputs", ParallelDim::CP, C::AllReduce, hidden,
@@ -104,12 +105,22 @@ std::vector<CommOp> ds::stepCollectives(const DesignIR &d,
   double dispatched = tokens / double(std::min(s.tp, s.ep));
   double perDestination =
       dispatched * double(m.topK) / double(s.ep) * double(m.hidden) * act;
-  add("expert dispatch", ParallelDim::EP, C::AllToAll, perDestination,
-      moeLayers);
-  add("expert combine", ParallelDim::EP, C::AllToAll, perDestination,
-      moeLayers);
+  // EP within a TP group finds every token already on every rank (TP
+  // attention replicates them) and sums the experts' partial outputs in
+  // the TP all-reduce; only EP across TP groups moves tokens all-to-all.
+  if (s.ep > s.tp) {
+    add("expert dispatch", ParallelDim::EP, C::AllToAll, perDestination,
+        moeLayers);
+    add("expert combine", ParallelDim::EP, C::AllToAll, perDestination,
+        moeLayers);
+  }
   add("stage activations", ParallelDim::PP, C::SendRecv, hidden, 1);
   return ops;
+}
+
+int64_t ds::effectiveMicrobatches(const DesignIR &d) {
+  int64_t requests = (d.workload->batch + d.schedule->dp - 1) / d.schedule->dp;
+  return std::max<int64_t>(1, std::min(d.schedule->microbatches, requests));
 }
 
 double ds::microbatchTokens(const DesignIR &d, Phase ph) {
@@ -117,7 +128,7 @@ double ds::microbatchTokens(const DesignIR &d, Phase ph) {
   const ScheduleIR &s = *d.schedule;
   double perRequest = ph == Phase::Prefill ? double(w.prompt) : 1.0;
   double requests = std::ceil(double(w.batch) / double(s.dp));
-  return std::ceil(requests / double(s.microbatches)) * perRequest;
+  return std::ceil(requests / double(effectiveMicrobatches(d))) * perRequest;
 }
 
 std::vector<CommOp> ds::impliedCollectives(const DesignIR &d,

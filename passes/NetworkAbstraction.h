@@ -43,6 +43,10 @@ struct NetworkAbstraction {
 /// located at the schedule with a note at the network. False after errors.
 bool checkParallelLayout(const DesignIR &d, DiagEngine &diags);
 
+/// Microbatches in flight: the schedule's, but never more than the
+/// requests of a replica (ceil(batch / dp)).
+int64_t effectiveMicrobatches(const DesignIR &d);
+
 /// Tokens of one microbatch on one replica: ceil(ceil(batch / dp) /
 /// microbatches) requests, times the prompt in prefill.
 double microbatchTokens(const DesignIR &d, Phase ph);

@@ -41,11 +41,13 @@ double expectedMaxBinomial(int64_t n, double p, int64_t bins) {
     return 0;
   if (p >= 1)
     return double(n);
-  double pmf = std::pow(1 - p, double(n)), cdf = 0, e = 0;
+  // pmf in log space: (1 - p)^n underflows for hundreds of experts.
+  double lp = std::log(p), lq = std::log1p(-p), cdf = 0, e = 0;
   for (int64_t x = 0; x < n; ++x) {
-    cdf += pmf;
+    cdf += std::exp(std::lgamma(double(n) + 1) - std::lgamma(double(x) + 1) -
+                    std::lgamma(double(n - x) + 1) + double(x) * lp +
+                    double(n - x) * lq);
     e += 1 - std::pow(std::min(1.0, cdf), double(bins));
-    pmf *= double(n - x) / double(x + 1) * p / (1 - p);
   }
   return e;
 }
@@ -79,8 +81,8 @@ void ds::partition(const DesignIR &d, const ParallelLayout &l, OpGraph &g) {
 
   std::vector<Op> out;
   for (Op op : g.ops) {
-    if (op.role != OpRole::Embedding && op.role != OpRole::Head)
-      op.count *= stage;
+    if (op.cls != OpClass::Embedding && op.cls != OpClass::Head)
+      op.count *= stage; // embedding, final norm and head run once
     compute::GemmShape &gm = op.gemm;
     int64_t rows = scaled(gm.m, tokenShare);
     switch (op.role) {
@@ -135,9 +137,14 @@ void ds::partition(const DesignIR &d, const ParallelLayout &l, OpGraph &g) {
       // Heads split over tp; KV heads replicate beyond their count.
       double kvShare = m.kvRank > 0 ? 1.0
                                     : double(hkv) / double(m.kvHeads);
+      // RoPE touches q (split over tp) and k (the local KV heads).
+      double q = double(m.heads * (m.kvRank > 0 ? m.headDim + m.ropeDim
+                                                 : m.headDim));
+      double k = m.kvRank > 0 ? double(m.ropeDim)
+                              : double(m.kvHeads * m.headDim);
       double share = op.role == OpRole::KvWrite
                          ? kvShare
-                         : (1.0 / double(s.tp) + kvShare) / 2;
+                         : (q / double(s.tp) + k * kvShare) / (q + k);
       op.vectorBytes *= tokenShare * share;
       op.vectorFlops *= tokenShare * share;
       break;
@@ -146,9 +153,18 @@ void ds::partition(const DesignIR &d, const ParallelLayout &l, OpGraph &g) {
       op.attn.headsQ = m.heads / s.tp;
       op.attn.headsKV = hkv;
       op.attn.batch = scaled(op.attn.batch, tokenShare);
-      op.attn.context = scaled(op.attn.context, 1.0 / double(s.cp));
-      if (op.attn.causal)
+      if (op.attn.causal && s.cp > 1) {
+        // Ring attention, load-balanced (zig-zag): s/cp queries per rank
+        // and s^2/(2 cp) causal pairs, i.e. q * ctx - q^2/2 with
+        // ctx = s/2 + s/(2 cp).
+        double seq = double(op.attn.queries);
         op.attn.queries = scaled(op.attn.queries, 1.0 / double(s.cp));
+        op.attn.context = std::max<int64_t>(
+            op.attn.queries,
+            int64_t(std::ceil(seq / 2 + seq / (2 * double(s.cp)))));
+      } else {
+        op.attn.context = scaled(op.attn.context, 1.0 / double(s.cp));
+      }
       break;
     case OpRole::Norm:
     case OpRole::Residual:
