@@ -138,7 +138,7 @@ bool runPhase(const DesignIR &d, const ParallelLayout &l, Phase ph,
       if (clock < 1)
         for (TiledOp &t : tiles) {
           t.cost.time = timeAtClock(t.cost, clock);
-          t.energy *= energyScale;
+          t.energy = t.dramEnergy + (t.energy - t.dramEnergy) * energyScale;
         }
       ScheduledStep st =
           scheduleStep(r.graph, tiles, r.comm, s.overlap, effectiveMicrobatches(d),
@@ -181,12 +181,31 @@ bool runPhase(const DesignIR &d, const ParallelLayout &l, Phase ph,
   };
   ScheduledStep sum = averaged(1.0);
   // The clock the chip sustains while it runs this step: logic power at
-  // full clock from the step's energy, the DRAM's from its traffic.
+  // full clock from the step's energy (its links' SerDes included: they
+  // are inside the chip's TDP), the DRAM's from its traffic.
+  // Link power does not scale with the core clock: it joins the DRAM's.
+  double devices = double(d.system->network->devices());
   double dramPower = sum.dramBytes * chip.dramEnergyPerByte / sum.time;
+  double linkPower = sum.networkEnergy / devices / sum.time;
   double logicPower = sum.computeEnergy / sum.time - dramPower;
-  r.clockScale = sustainedClock(*chip.chip, logicPower, dramPower);
-  if (r.clockScale < 1)
+  r.clockScale =
+      sustainedClock(*chip.chip, logicPower, dramPower + linkPower);
+  // DRAM-bound work does not stretch with the clock, so the step's power
+  // falls more slowly than clock^alpha: settle the clock on the actual
+  // power within a few rounds (the TDP bound; temperature is its proxy).
+  const ChipIR &c = *chip.chip;
+  for (int round = 0; round < 4 && r.clockScale < 1; ++round) {
     sum = averaged(r.clockScale);
+    double fixed = c.staticPower + (sum.dramBytes * chip.dramEnergyPerByte +
+                                    sum.networkEnergy / devices) /
+                                       sum.time;
+    double logic = sum.computeEnergy / sum.time -
+                   sum.dramBytes * chip.dramEnergyPerByte / sum.time;
+    if (fixed + logic <= c.tdp * 1.001 || logic <= 0)
+      break;
+    r.clockScale *= std::pow(std::max(0.0, c.tdp - fixed) / logic,
+                             1.0 / c.dvfsAlpha);
+  }
   r.step = sum;
   if (observe)
     observe("overlap-scheduling", r);

@@ -22,7 +22,9 @@
 #include "runtime/compute/ComputeModel.h"
 #include "runtime/dram/StackModel.h"
 #include "runtime/network/NetworkModel.h"
+#include "runtime/energy/Energy.h"
 #include "runtime/thermal/Thermal.h"
+#include "passes/Clock.h"
 #include "runtime/validate/RowReader.h"
 
 #include <algorithm>
@@ -91,6 +93,14 @@ std::string predict(const LibraryDesigns &lib, const Kernel &q, Prediction &p) {
   g.k = q.k;
   g.a = g.b = g.out = q.dtype;
   compute::OpCost gemm = compute::gemm(chip, g, dram);
+  // A GEMM that fills the chip runs at the clock its power allows.
+  double dramEnergy = dram::evaluateStack(*chip.memory, dram::Pattern(),
+                                          temperature)
+                          .energyPerByte;
+  energy::OpEnergy e = energy::opEnergy(chip, gemm, q.dtype, dramEnergy);
+  double clock = sustainedClock(chip, (e.total() - e.dram) / gemm.time,
+                                e.dram / gemm.time);
+  gemm.time = timeAtClock(gemm, clock);
   p.compute = gemm.time;
 
   // The same scale-up node as a serving design of these chips.

@@ -114,7 +114,9 @@ TiledOp ds::tileUncached(const ChipContext &c, const Op &op) {
   case OpKind::Collective:
     return t;
   }
-  t.energy = energy::opEnergy(chip, t.cost, math, c.dramEnergyPerByte).total();
+  energy::OpEnergy e = energy::opEnergy(chip, t.cost, math, c.dramEnergyPerByte);
+  t.energy = e.total();
+  t.dramEnergy = e.dram;
   return t;
 }
 

@@ -18,6 +18,7 @@ namespace ds {
 struct TiledOp {
   compute::OpCost cost; ///< one execution (zero for collectives)
   double energy = 0;    ///< J, one execution on one device
+  double dramEnergy = 0; ///< J of it in the DRAM (does not scale with clock)
 };
 
 /// The chip's memory seen at \p dramTemperature (kelvin).
