@@ -55,7 +55,7 @@ bench: build
 
 # The model's error against every reference file the tool understands.
 validate: build
-	$(DEEPSTACK) validate data/reference/dram/*.csv
+	$(DEEPSTACK) validate data/reference/dram/*.csv data/reference/collectives/*.csv data/reference/vllm/*.csv data/reference/kernels/*.csv
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
