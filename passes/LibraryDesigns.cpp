@@ -102,10 +102,13 @@ std::string ds::scaleUpNetwork(const ChipIR &chip, int64_t num,
   if (topo == "full_mesh" && node > 1)
     link += fmt::format(" / {}", node - 1);
   std::string s = fmt::format(
-      "network {} {{\n  level node = {}({}) {{ link = {}; latency = "
+      "network {} {{\n  packet = {}.scale_up.packet; header = "
+      "{}.scale_up.header; ack = {}.scale_up.ack;\n"
+      "  level node = {}({}) {{ link = {}; latency = "
       "{}.scale_up.latency; energy = {}.scale_up.energy; overhead = "
       "{}.scale_up.overhead; ports = {}; }}\n",
-      name.str(), topo, node, link, id.str(), id.str(), id.str(), node);
+      name.str(), id.str(), id.str(), id.str(), topo, node, link, id.str(),
+      id.str(), id.str(), node);
   if (num > node)
     s += fmt::format("  level cluster = switch({}) {{ link = 50 GB/s; latency "
                      "= 2 us; energy = 20 pJ/bit; }}\n",
