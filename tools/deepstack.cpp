@@ -8,11 +8,13 @@
 #include "frontend/Driver.h"
 #include "frontend/Units.h"
 #include "passes/DesignReport.h"
+#include "passes/Diagram.h"
 #include "passes/ServingReference.h"
 #include "passes/NetworkAbstractionEmit.h"
 #include "runtime/report/ChipReport.h"
 #include "runtime/validate/Validate.h"
 #include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -89,6 +91,38 @@ cl::opt<std::string> outputFile("o", cl::desc("Write the output to a file"),
                                 cl::value_desc("file"), cl::sub(reportCmd),
                                 cl::cat(category));
 
+cl::SubCommand dotCmd("dot",
+                      "Draw a design as Graphviz DOT, SVG or PNG (or a "
+                      "Chrome trace of its timeline)");
+cl::opt<std::string> dotInput(cl::Positional, cl::desc("<file.ds>"),
+                              cl::Required, cl::sub(dotCmd));
+cl::opt<DiagramView> dotView(
+    "view", cl::desc("What to draw"), cl::init(DiagramView::System),
+    cl::values(clEnumValN(DiagramView::System, "system",
+                          "the network hierarchy and the devices"),
+               clEnumValN(DiagramView::Chip, "chip",
+                          "the logic die and its DRAM stack"),
+               clEnumValN(DiagramView::Ops, "ops",
+                          "one layer's operators after partitioning"),
+               clEnumValN(DiagramView::Timeline, "timeline",
+                          "one decode step on compute, memory and network "
+                          "lanes")),
+    cl::sub(dotCmd), cl::cat(category));
+cl::opt<std::string> dotFormat(
+    "format", cl::desc("dot, svg, png or trace (default: from -o's extension, "
+                       "else dot)"),
+    cl::value_desc("fmt"), cl::sub(dotCmd), cl::cat(category));
+cl::opt<bool> dotTraffic("traffic",
+                         cl::desc("Colour links by utilisation (system view)"),
+                         cl::sub(dotCmd), cl::cat(category));
+cl::opt<std::string> dotOutput("o", cl::desc("Write the output to a file"),
+                               cl::value_desc("file"), cl::sub(dotCmd),
+                               cl::cat(category));
+cl::opt<std::string> dotDesign("design",
+                               cl::desc("The design (or chip) to draw"),
+                               cl::value_desc("name"), cl::sub(dotCmd),
+                               cl::cat(category));
+
 cl::SubCommand validateCmd(
     "validate", "Print the model's error against reference measurements (CSV)");
 cl::list<std::string> validateInputs(cl::Positional, cl::desc("<file.csv>..."),
@@ -159,7 +193,9 @@ int runEmit() {
 
 /// Picks the chip (and its design) to report on: --design, else the only
 /// design of the main file, else its only chip.
-bool pickChip(Compilation &c, const ChipIR *&chip, const DesignIR *&design) {
+bool pickChip(Compilation &c, llvm::StringRef designName,
+              llvm::StringRef input, const ChipIR *&chip,
+              const DesignIR *&design) {
   const Module &m = *c.module();
   std::vector<const DesignIR *> designs;
   std::vector<const ChipIR *> chips;
@@ -178,22 +214,22 @@ bool pickChip(Compilation &c, const ChipIR *&chip, const DesignIR *&design) {
         chip = &ch;
     if (!design && !chip) {
       c.diags().report(llvm::SMLoc(), DiagKind::UnknownDesign, designName,
-                       reportInput);
+                       input);
       return false;
     }
   } else if (designs.size() == 1) {
     design = designs[0];
   } else if (designs.size() > 1) {
-    c.diags().report(llvm::SMLoc(), DiagKind::ChooseDesign, reportInput,
+    c.diags().report(llvm::SMLoc(), DiagKind::ChooseDesign, input,
                      std::to_string(designs.size()) + " designs");
     return false;
   } else if (chips.size() == 1) {
     chip = chips[0];
   } else {
     if (chips.empty())
-      c.diags().report(llvm::SMLoc(), DiagKind::NothingToReport, reportInput);
+      c.diags().report(llvm::SMLoc(), DiagKind::NothingToReport, input);
     else
-      c.diags().report(llvm::SMLoc(), DiagKind::ChooseDesign, reportInput,
+      c.diags().report(llvm::SMLoc(), DiagKind::ChooseDesign, input,
                        std::to_string(chips.size()) + " chips");
     return false;
   }
@@ -203,7 +239,8 @@ bool pickChip(Compilation &c, const ChipIR *&chip, const DesignIR *&design) {
 }
 
 /// Writes \p text to -o atomically (temp file + rename), or to stdout.
-bool writeOutput(DiagEngine &diags, const std::string &text) {
+bool writeOutput(DiagEngine &diags, const std::string &text,
+                 const std::string &outputFile = ::outputFile) {
   if (outputFile.empty() || outputFile == "-") {
     llvm::outs() << text;
     return true;
@@ -354,7 +391,7 @@ int runReport() {
     return 1;
   const ChipIR *chip = nullptr;
   const DesignIR *design = nullptr;
-  if (!pickChip(c, chip, design))
+  if (!pickChip(c, designName, reportInput, chip, design))
     return 1;
   bool onlyNetwork = component == Component::Network;
   if ((onlyNetwork || !collectiveOpt.empty()) && !design) {
@@ -407,7 +444,95 @@ int runReport() {
   return writeOutput(c.diags(), text) ? 0 : 1;
 }
 
+int runDot() {
+  Compilation c(frontendOptions());
+  if (!c.run(dotInput) || !verifyDesigns(c))
+    return 1;
+  const ChipIR *chip = nullptr;
+  const DesignIR *design = nullptr;
+  if (!pickChip(c, dotDesign, dotInput, chip, design))
+    return 1;
+  auto bad = [&](std::string msg) {
+    c.diags().report(llvm::SMLoc(), DiagKind::BadOption, msg);
+    return 1;
+  };
+  // The format: --format, else the output's extension, else DOT.
+  std::string f = dotFormat;
+  if (f.empty()) {
+    llvm::StringRef ext = llvm::sys::path::extension(dotOutput.getValue());
+    f = ext.empty() ? "dot" : ext.drop_front().lower();
+    if (f == "json")
+      f = "trace";
+  }
+  DiagramFormat format;
+  if (f == "dot" || f == "gv")
+    format = DiagramFormat::Dot;
+  else if (f == "svg")
+    format = DiagramFormat::Svg;
+  else if (f == "png")
+    format = DiagramFormat::Png;
+  else if (f == "trace")
+    format = DiagramFormat::Trace;
+  else
+    return bad(fmt::format("unknown output format '{}'; expected dot, svg, "
+                           "png or trace",
+                           f));
+  if (format == DiagramFormat::Trace && dotView != DiagramView::Timeline)
+    return bad("--format=trace is for --view=timeline");
+  if (dotView != DiagramView::Chip && !design)
+    return bad(fmt::format("the {} view needs a design; '{}' is a chip",
+                           dotView == DiagramView::System ? "system"
+                           : dotView == DiagramView::Ops  ? "ops"
+                                                          : "timeline",
+                           chip->name));
+  DiagramInput in;
+  in.design = design;
+  in.chip = chip;
+  in.traffic = dotTraffic;
+  std::optional<net::NetworkModel> network;
+  DesignMetrics metrics;
+  bool evaluate = design && (dotView == DiagramView::Ops ||
+                             dotView == DiagramView::Timeline || dotTraffic ||
+                             dotView == DiagramView::Chip);
+  if (design) {
+    network.emplace(net::FabricSpec::fromIR(*design->system->network));
+    in.network = &*network;
+  }
+  if (evaluate) {
+    if (!evaluateDesign(*design, *network, c.diags(), metrics))
+      return 1;
+    in.metrics = &metrics;
+  }
+  std::string out, error;
+  bool ok;
+  if (format == DiagramFormat::Trace) {
+    ok = timelineTrace(in, out, error);
+  } else {
+    Diagram d(design ? design->name : chip->name, true);
+    switch (dotView) {
+    case DiagramView::System:
+      ok = buildSystemView(in, d, error);
+      break;
+    case DiagramView::Chip:
+      ok = buildChipView(in, d, error);
+      break;
+    case DiagramView::Ops:
+      ok = buildOpsView(in, d, error);
+      break;
+    case DiagramView::Timeline:
+      ok = buildTimelineView(in, d, error);
+      break;
+    }
+    ok = ok && renderDiagram(d, format, out, error);
+  }
+  if (!ok)
+    return bad(error);
+  return writeOutput(c.diags(), out, dotOutput) ? 0 : 1;
+}
+
 int dispatch() {
+  if (dotCmd)
+    return runDot();
   if (checkCmd)
     return runCheck();
   if (emitCmd)
