@@ -19,8 +19,9 @@ double ds::sustainedClock(const ChipIR &chip, double logicDynamic,
 double ds::timeAtClock(const compute::OpCost &c, double s) {
   if (s >= 1)
     return c.time;
-  if (clockBound(c.bound))
-    return c.time / s;
-  // DRAM-bound: the stretched math may overtake the memory time.
-  return std::max(c.time, c.computeTime / s);
+  // time = the slowest resource + the launch; everything on chip runs on
+  // the core clock, the DRAM does not.
+  double onChip = std::max({c.computeTime, c.l2Time, c.sramTime});
+  double launch = std::max(0.0, c.time - std::max(onChip, c.dramTime));
+  return std::max(c.dramTime, onChip / s) + launch / s;
 }

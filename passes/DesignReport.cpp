@@ -2,6 +2,7 @@
 #include "passes/DesignReport.h"
 
 #include "frontend/Units.h"
+#include <algorithm>
 #include <fmt/format.h>
 
 using namespace ds;
@@ -9,6 +10,14 @@ using namespace ds;
 namespace {
 std::string q(double v, const Dim &d) { return formatQuantity(v, d, 4); }
 std::string c(double kelvin) { return fmt::format("{:.1f} C", kelvin - 273.15); }
+
+/// The hottest DRAM die (the logic when the chip has no stacked DRAM).
+double dramMax(const DesignMetrics &m) {
+  return m.thermal.layers.empty()
+             ? m.thermal.logicTemperature
+             : *std::max_element(m.thermal.layers.begin(),
+                                 m.thermal.layers.end());
+}
 
 TimeSplit sum(const ScheduledStep &s) {
   TimeSplit t;
@@ -91,7 +100,7 @@ void ds::printDesignReport(const DesignMetrics &m, llvm::raw_ostream &os) {
   os << fmt::format("  network {}: {}; schedule {}: {}, microbatches {}, "
                     "overlap {}\n",
                     n.name, levels, d.schedule->name, m.layout.describe(),
-                    d.schedule->microbatches,
+                    effectiveMicrobatches(d),
                     spelling(EnumId::Overlap, d.schedule->overlap).str());
   const MemoryUse &u = m.memory;
   os << fmt::format("memory per device: weights {}, KV cache {}, activations "
@@ -108,7 +117,7 @@ void ds::printDesignReport(const DesignMetrics &m, llvm::raw_ostream &os) {
   os << fmt::format("  {:<18} {}\n", "TTFT", q(m.ttft, Dim::time()));
   os << fmt::format("  {:<18} {}\n", "TPOT", q(m.tpot, Dim::time()));
   os << fmt::format("  {:<18} {}  (TTFT + {} x TPOT)\n", "end-to-end",
-                    q(m.endToEnd, Dim::time()), w.generate);
+                    q(m.endToEnd, Dim::time()), w.generate - 1);
   os << fmt::format("  {:<18} {} tokens/s (STPS)\n", "system decode",
                     formatNumber(m.stps, 5));
   os << fmt::format("  {:<18} {} tokens/s\n", "per device",
@@ -123,10 +132,12 @@ void ds::printDesignReport(const DesignMetrics &m, llvm::raw_ostream &os) {
                     q(m.peakPower, Dim::power()));
   if (!m.thermal.layers.empty())
     os << fmt::format("  {:<18} {} .. {} (logic {}; DRAM timed at {})\n",
-                      "DRAM layers", c(*std::min_element(m.thermal.layers.begin(),
-                                                         m.thermal.layers.end())),
-                      c(m.thermal.maxTemperature), c(m.thermal.logicTemperature),
-                      c(m.dramTemperature));
+                      "DRAM layers",
+                      c(*std::min_element(m.thermal.layers.begin(),
+                                          m.thermal.layers.end())),
+                      c(*std::max_element(m.thermal.layers.begin(),
+                                          m.thermal.layers.end())),
+                      c(m.thermal.logicTemperature), c(m.dramTemperature));
   else
     os << fmt::format("  {:<18} logic {}\n", "temperature",
                       c(m.thermal.logicTemperature));
@@ -188,7 +199,7 @@ void ds::writeDesignJSON(const DesignMetrics &m, llvm::json::OStream &j) {
     j.attribute("avg_power_W", m.avgPower);
     j.attribute("peak_power_W", m.peakPower);
     j.attribute("logic_C", m.thermal.logicTemperature - 273.15);
-    j.attribute("dram_max_C", m.thermal.maxTemperature - 273.15);
+    j.attribute("dram_max_C", dramMax(m) - 273.15);
     j.attributeArray("dram_layers_C", [&] {
       for (double t : m.thermal.layers)
         j.value(t - 273.15);
@@ -235,8 +246,7 @@ void ds::printDesignCSVRow(const DesignMetrics &m, llvm::raw_ostream &os) {
   TimeSplit dec = sum(m.decode.step);
   for (double x : {m.ttft, m.tpot, m.endToEnd, m.stps, m.tokensPerDevice,
                    m.prefillTps, m.energyPerToken, m.tokensPerJoule,
-                   m.avgPower, m.peakPower,
-                   m.thermal.maxTemperature - 273.15})
+                   m.avgPower, m.peakPower, dramMax(m) - 273.15})
     timed(x);
   for (double x : {m.memory.weights, m.memory.kvCache, m.memory.activations,
                    m.memory.capacity})

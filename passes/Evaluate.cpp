@@ -25,6 +25,12 @@
 using namespace ds;
 
 namespace {
+/// One microbatch through the first, a middle and the last stage.
+struct StageTimes {
+  double first = 0, middle = 0, last = 0; ///< first/last: their extra work
+  double sum = 0, slowest = 0;
+};
+
 StepShape shapeFor(const DesignIR &d, Phase ph, int64_t context) {
   const WorkloadIR &w = *d.workload;
   const ScheduleIR &s = *d.schedule;
@@ -51,12 +57,21 @@ MemoryUse memoryUse(const DesignIR &d, const OpGraph &g, double capacity) {
   const ScheduleIR &s = *d.schedule;
   MemoryUse u;
   u.capacity = capacity;
+  double head = 0;
   for (const Op &op : g.ops)
-    if (op.kind == OpKind::Gemm)
-      u.weights += op.weightBytes * op.count;
-  if (m.tieEmbeddings == Bool::False) // the head's matrix is counted above
-    u.weights += double(m.vocab) * double(m.hidden) / double(s.tp) *
-                 dtypeBytes(m.weights);
+    if (op.kind == OpKind::Gemm) {
+      if (op.cls == OpClass::Head)
+        head += op.weightBytes * op.count;
+      else
+        u.weights += op.weightBytes * op.count;
+    }
+  double embedding = m.tieEmbeddings == Bool::False
+                         ? double(m.vocab) * double(m.hidden) / double(s.tp) *
+                               dtypeBytes(m.weights)
+                         : 0;
+  // One stage holds the embedding, another the head (both when pp = 1; a
+  // tied head is the embedding itself).
+  u.weights += s.pp == 1 ? head + embedding : std::max(head, embedding);
   double stageLayers = std::ceil(double(m.layers) / double(s.pp));
   double perTokenLayer =
       (m.kvRank > 0 ? double(m.kvRank + m.ropeDim)
@@ -179,32 +194,45 @@ bool runPhase(const DesignIR &d, const ParallelLayout &l, Phase ph,
     sum.dramBytes *= inv;
     return sum;
   };
-  ScheduledStep sum = averaged(1.0);
-  // The clock the chip sustains while it runs this step: logic power at
-  // full clock from the step's energy (its links' SerDes included: they
-  // are inside the chip's TDP), the DRAM's from its traffic.
-  // Link power does not scale with the core clock: it joins the DRAM's.
-  double devices = double(d.system->network->devices());
-  double dramPower = sum.dramBytes * chip.dramEnergyPerByte / sum.time;
-  double linkPower = sum.networkEnergy / devices / sum.time;
-  double logicPower = sum.computeEnergy / sum.time - dramPower;
-  r.clockScale =
-      sustainedClock(*chip.chip, logicPower, dramPower + linkPower);
-  // DRAM-bound work does not stretch with the clock, so the step's power
-  // falls more slowly than clock^alpha: settle the clock on the actual
-  // power within a few rounds (the TDP bound; temperature is its proxy).
+  // The clock the chip sustains while it runs this step: the highest
+  // clock at which the step's power (static, logic, DRAM traffic and
+  // background, links - the SerDes are inside the TDP) stays within the
+  // TDP and the temperatures within the limit. Power falls monotonically
+  // with the clock (alpha >= 1), so bisect.
   const ChipIR &c = *chip.chip;
-  for (int round = 0; round < 4 && r.clockScale < 1; ++round) {
-    sum = averaged(r.clockScale);
-    double fixed = c.staticPower + (sum.dramBytes * chip.dramEnergyPerByte +
-                                    sum.networkEnergy / devices) /
-                                       sum.time;
-    double logic = sum.computeEnergy / sum.time -
-                   sum.dramBytes * chip.dramEnergyPerByte / sum.time;
-    if (fixed + logic <= c.tdp * 1.001 || logic <= 0)
-      break;
-    r.clockScale *= std::pow(std::max(0.0, c.tdp - fixed) / logic,
-                             1.0 / c.dvfsAlpha);
+  double devices = double(d.system->network->devices());
+  dram::Pattern probe;
+  probe.requestBytes = 4 * c.memory->sector;
+  double background =
+      dram::evaluateStack(*c.memory, probe, chip.dramTemperature)
+          .backgroundPower;
+  auto within = [&](const ScheduledStep &st) {
+    double dram = st.dramBytes * chip.dramEnergyPerByte / st.time;
+    double link = st.networkEnergy / devices / st.time;
+    thermal::PowerInput p;
+    p.logicStatic = c.staticPower;
+    p.logicDynamic = std::max(0.0, st.computeEnergy / st.time - dram + link);
+    p.dramPerStack = (dram + background) / double(c.memory->stacks);
+    return !thermal::evaluate(c, p).throttled;
+  };
+  ScheduledStep sum = averaged(1.0);
+  r.clockScale = 1;
+  if (!within(sum)) {
+    constexpr double kLowest = 0.05; // below this the chip is unusable
+    double lo = kLowest, hi = 1;
+    ScheduledStep atLo = averaged(lo);
+    if (!within(atLo)) {
+      r.clockScale = lo;
+      r.overLimit = true;
+      sum = atLo;
+    } else {
+      for (int i = 0; i < 14; ++i) {
+        double mid = 0.5 * (lo + hi);
+        (within(averaged(mid)) ? lo : hi) = mid;
+      }
+      r.clockScale = lo;
+      sum = averaged(lo);
+    }
   }
   r.step = sum;
   if (observe)
@@ -268,21 +296,52 @@ bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
   out.prefill.present = wantPrefill;
   out.decode.present = wantDecode;
 
-  double Tp = out.prefill.step.time, Td = out.decode.step.time;
-  out.ttft = (pp + M - 1) * Tp;
-  out.prefill.bubble = (pp - 1) * Tp;
-  out.tpot = std::max(M, pp) * Td;
-  out.decode.bubble = std::max(0.0, pp - M) * Td;
-  out.endToEnd = out.ttft + double(w.generate) * out.tpot;
+  // Stages differ: the first embeds, the last runs the final norm and the
+  // LM head. M >= pp microbatches keep every stage busy and the slowest
+  // stage paces the pipeline; fewer leave it idle, and a token then takes
+  // the sum of the stages.
+  auto stages = [&](const PhaseResult &r) {
+    StageTimes t;
+    for (size_t i = 0; i < r.graph.ops.size(); ++i) {
+      OpClass cls = r.graph.ops[i].cls;
+      if (cls == OpClass::Embedding)
+        t.first += r.step.opTime[i];
+      else if (cls == OpClass::Head)
+        t.last += r.step.opTime[i];
+    }
+    t.middle = r.step.time - t.first - t.last;
+    if (pp > 1) {
+      t.sum = pp * t.middle + t.first + t.last;
+      t.slowest = t.middle + std::max(t.first, t.last);
+    } else {
+      t.sum = t.slowest = r.step.time;
+    }
+    return t;
+  };
+  StageTimes sp = stages(out.prefill), sd = stages(out.decode);
+  out.ttft = sp.sum + (M - 1) * sp.slowest;
+  out.prefill.bubble = out.ttft - M * sp.slowest;
+  out.tpot = M >= pp ? M * sd.slowest : sd.sum;
+  out.decode.bubble = std::max(0.0, out.tpot - M * sd.slowest);
+  // Prefill produces the first token; the others take a token period each.
+  out.endToEnd = out.ttft + double(w.generate - 1) * out.tpot;
   out.stps = double(w.batch) / out.tpot;
   out.tokensPerDevice = out.stps / double(out.devices);
   out.prefillTps = double(w.batch) * double(w.prompt) / out.ttft;
 
   double devices = double(out.devices);
+  // A device's energy per stage step, averaged over the stages: the
+  // embedding and the head run on one stage of pp.
   auto phasePower = [&](const PhaseResult &r, double period, double steps) {
+    double once = 0;
+    for (size_t i = 0; i < r.graph.ops.size(); ++i) {
+      OpClass cls = r.graph.ops[i].cls;
+      if (cls == OpClass::Embedding || cls == OpClass::Head)
+        once += r.tiles[i].energy * r.graph.ops[i].count;
+    }
+    double perStage = r.step.computeEnergy - once * (1 - 1 / pp);
     return chip.staticPower +
-           steps * (r.step.computeEnergy + r.step.networkEnergy / devices) /
-               period;
+           steps * (perStage + r.step.networkEnergy / devices) / period;
   };
   out.decode.power = phasePower(out.decode, out.tpot, M);
   out.prefill.power = phasePower(out.prefill, out.ttft, M);
@@ -353,7 +412,12 @@ bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
         "token period",
         int64_t(M), s.pp, 100 * (pp - M) / pp));
   for (const PhaseResult *ph : {&out.prefill, &out.decode})
-    if (ph->present && ph->clockScale < 1)
+    if (ph->present && ph->overLimit)
+      out.warnings.push_back(fmt::format(
+          "{}: even at {:.0f}% of the clock the chip exceeds its power or "
+          "temperature limit",
+          ph == &out.prefill ? "prefill" : "decode", 100 * ph->clockScale));
+    else if (ph->present && ph->clockScale < 1)
       out.warnings.push_back(fmt::format(
           "{} runs at {:.0f}% of the clock: at full clock the chip would "
           "exceed its power or temperature limit (times include it)",

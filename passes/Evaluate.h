@@ -36,6 +36,7 @@ struct PhaseResult {
                        ///< per prefill (TTFT)
   double power = 0;    ///< W per device while this phase runs
   double clockScale = 1; ///< sustained clock / full clock (power, heat)
+  bool overLimit = false; ///< even the lowest clock breaks a limit
 };
 
 struct MemoryUse {

@@ -8,6 +8,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include <algorithm>
+#include <numeric>
 #include <fmt/format.h>
 
 using namespace ds;
@@ -89,7 +90,9 @@ std::string LibraryDesigns::modelNames() const {
 
 std::string ds::scaleUpNetwork(const ChipIR &chip, int64_t num,
                                llvm::StringRef name) {
-  int64_t node = std::min(num, chip.scaleUpSize);
+  // Nodes must tile the chips: a count that is not a multiple of the node
+  // size fills nodes of gcd(num, size) chips.
+  int64_t node = std::gcd(num, chip.scaleUpSize);
   std::string topo = spelling(EnumId::TopologyKind, chip.scaleUpTopology).str();
   if (chip.scaleUpTopology != TopologyKind::Switch &&
       chip.scaleUpTopology != TopologyKind::FullMesh &&
@@ -112,6 +115,6 @@ std::string ds::scaleUpNetwork(const ChipIR &chip, int64_t num,
   if (num > node)
     s += fmt::format("  level cluster = switch({}) {{ link = 50 GB/s; latency "
                      "= 2 us; energy = 20 pJ/bit; }}\n",
-                     (num + node - 1) / node);
+                     num / node);
   return s + "}\n";
 }

@@ -85,24 +85,30 @@ std::vector<CommOp> ds::stepCollectives(const DesignIR &d,
     ops.push_back(std::move(op));
   };
   using C = net::Collective;
-  double hidden = tokens * double(m.hidden) * act;
+  // Tokens on one rank: SP splits them, and CP splits the prompt.
+  double local = tokens / double(s.sp) /
+                 (ph == Phase::Prefill ? double(s.cp) : 1.0);
+  double hidden = local * double(m.hidden) * act;
   add("attention output", ParallelDim::TP, C::AllReduce, hidden, stageLayers);
   add("MLP output", ParallelDim::TP, C::AllReduce, hidden, stageLayers);
-  add("sequence gather", ParallelDim::SP, C::AllGather, hidden / double(s.sp),
-      stageLayers);
-  add("sequence scatter", ParallelDim::SP, C::ReduceScatter, hidden,
-      stageLayers);
+  add("sequence gather", ParallelDim::SP, C::AllGather, hidden, stageLayers);
+  add("sequence scatter", ParallelDim::SP, C::ReduceScatter,
+      hidden * double(s.sp), stageLayers);
   if (ph == Phase::Prefill)
     add("context K/V gather", ParallelDim::CP, C::AllGather,
-        tokens / double(s.cp) * 2 *
-            double(std::max<int64_t>(1, m.kvHeads / s.tp) * m.headDim) * kv,
+        local *
+            (m.kvRank > 0
+                 ? double(m.kvRank + m.ropeDim)
+                 : 2.0 * double(std::max<int64_t>(1, m.kvHeads / s.tp) *
+                                m.headDim)) *
+            kv,
         stageLayers);
   else
     add("context partial outputs", ParallelDim::CP, C::AllReduce, hidden,
         stageLayers);
   // Tokens each EP rank dispatches: the distinct tokens of its EP group
   // (one replica's per TP group it spans) over ep.
-  double dispatched = tokens / double(std::min(s.tp, s.ep));
+  double dispatched = local / double(std::min(s.tp, s.ep));
   double perDestination =
       dispatched * double(m.topK) / double(s.ep) * double(m.hidden) * act;
   // EP within a TP group finds every token already on every rank (TP

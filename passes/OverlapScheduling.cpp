@@ -38,22 +38,45 @@ ScheduledStep ds::scheduleStep(const OpGraph &g,
     s.flops += c.flops * op.count;
     s.dramBytes += c.dramBytes * op.count;
   }
+  // Collectives priced as kernels (each pays a launch).
+  std::vector<net::CollectiveCost> priced(g.ops.size());
+  for (size_t i = 0; i < g.ops.size(); ++i)
+    if (g.ops[i].kind == OpKind::Collective) {
+      priced[i] = comm[i];
+      priced[i].latency += launch;
+      priced[i].time += launch;
+    }
+  // Under tile overlap, the collectives sharing a partner operator hide
+  // behind it together: merge their latencies and bandwidth times so the
+  // partner's compute is not credited twice.
+  std::vector<double> groupLatency(g.ops.size(), 0), groupBandwidth(
+                                                         g.ops.size(), 0);
+  auto tiled = [&](const Op &op) {
+    return mode == Overlap::Tile && op.overlapsWith >= 0 &&
+           op.comm.collective != net::Collective::SendRecv;
+  };
+  for (size_t i = 0; i < g.ops.size(); ++i)
+    if (g.ops[i].kind == OpKind::Collective && tiled(g.ops[i])) {
+      groupLatency[g.ops[i].overlapsWith] += priced[i].latency;
+      groupBandwidth[g.ops[i].overlapsWith] += priced[i].bandwidth;
+    }
   for (size_t i = 0; i < g.ops.size(); ++i) {
     const Op &op = g.ops[i];
     if (op.kind != OpKind::Collective)
       continue;
-    // A collective is a kernel too: it pays a launch like any operator.
-    net::CollectiveCost k = comm[i];
-    k.latency += launch;
-    k.time += launch;
+    const net::CollectiveCost &k = priced[i];
     double full = k.time * op.count, exposed = full;
     bool p2p = op.comm.collective == net::Collective::SendRecv;
-    if (p2p && mode != Overlap::None && microbatches > 1)
+    if (p2p && mode != Overlap::None && microbatches > 1) {
       exposed = k.latency * op.count; // behind the next microbatch
-    else if (mode == Overlap::Tile && op.overlapsWith >= 0) {
-      const compute::OpCost &c = tiles[op.overlapsWith].cost;
-      double merged = overlapTile(c.time, k.latency, k.bandwidth, c.waves);
-      exposed = std::max(0.0, merged - c.time) * op.count;
+    } else if (tiled(op)) {
+      int p = op.overlapsWith;
+      const compute::OpCost &c = tiles[p].cost;
+      double h = groupLatency[p], l = groupBandwidth[p];
+      double merged = overlapTile(c.time, h, l, c.waves);
+      // This collective's share of what the group leaves exposed.
+      double shareOf = (h + l) > 0 ? (k.latency + k.bandwidth) / (h + l) : 0;
+      exposed = std::max(0.0, merged - c.time) * shareOf * op.count;
     }
     s.opTime[i] = exposed;
     s.commTime += full;

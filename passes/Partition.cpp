@@ -16,6 +16,15 @@ bool ds::checkPartition(const DesignIR &d, DiagEngine &diags) {
   if (m.heads % s.tp)
     return fail(fmt::format("tp {} does not divide the {} heads of model '{}'",
                             s.tp, m.heads, m.name));
+  if (m.kvRank == 0 && m.kvHeads % s.tp && s.tp % m.kvHeads)
+    return fail(fmt::format("tp {} neither divides the {} KV heads of '{}' "
+                            "nor is a multiple of them (heads would split "
+                            "unevenly)",
+                            s.tp, m.kvHeads, m.name));
+  if (m.experts > 0 && s.ep < s.tp && s.tp % s.ep)
+    return fail(fmt::format("ep {} must divide tp {} (an expert group inside "
+                            "a TP group)",
+                            s.ep, s.tp));
   if (m.experts > 0 && m.experts % s.ep)
     return fail(fmt::format("ep {} does not divide the {} experts of model "
                             "'{}'",
@@ -59,7 +68,10 @@ int64_t scaled(int64_t v, double f) {
 void ds::partition(const DesignIR &d, const ParallelLayout &l, OpGraph &g) {
   const ScheduleIR &s = *d.schedule;
   const ModelIR &m = *d.workload->model;
-  double tokenShare = 1.0 / double(s.sp); // SP splits the tokens
+  // SP splits the tokens; in prefill CP splits the prompt for every
+  // operator too (decode's single token is replicated over cp).
+  double tokenShare = 1.0 / double(s.sp) /
+                      (g.phase == Phase::Prefill ? double(s.cp) : 1.0);
   double stage = std::ceil(double(m.layers) / double(s.pp)) / double(m.layers);
   int64_t hkv = m.kvRank > 0 ? 1 : std::max<int64_t>(1, m.kvHeads / s.tp);
   // MoE: distinct tokens in an EP group, tokens per local expert, experts
@@ -107,7 +119,8 @@ void ds::partition(const DesignIR &d, const ParallelLayout &l, OpGraph &g) {
       gm.n = divUp(gm.n, s.tp);
       break;
     case OpRole::Head:
-      gm.n = divUp(gm.n, s.tp);
+      gm.m = scaled(gm.m, 1.0 / double(s.sp)); // last tokens of this rank's
+      gm.n = divUp(gm.n, s.tp);                // sequences only
       break;
     case OpRole::Router:
       gm.m = rows;
@@ -152,7 +165,7 @@ void ds::partition(const DesignIR &d, const ParallelLayout &l, OpGraph &g) {
     case OpRole::Attention:
       op.attn.headsQ = m.heads / s.tp;
       op.attn.headsKV = hkv;
-      op.attn.batch = scaled(op.attn.batch, tokenShare);
+      op.attn.batch = scaled(op.attn.batch, 1.0 / double(s.sp));
       if (op.attn.causal && s.cp > 1) {
         // Ring attention, load-balanced (zig-zag): s/cp queries per rank
         // and s^2/(2 cp) causal pairs, i.e. q * ctx - q^2/2 with

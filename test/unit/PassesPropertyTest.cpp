@@ -275,11 +275,12 @@ TEST(DesignProperty, EnergyPerTokenPositiveAndFinite) {
     for (double x : {e.m.ttft, e.m.tpot, e.m.stps, e.m.avgPower, e.m.peakPower})
       EXPECT_TRUE(std::isfinite(x) && x > 0) << x;
     EXPECT_GE(e.m.peakPower, e.m.avgPower);
-    // TPOT = max(M, pp) * stage step; STPS = batch / TPOT.
+    // TPOT <= max(M, pp) * stage step (the stages differ only by the
+    // embedding and the head, which the step holds both of); STPS =
+    // batch / TPOT.
     const ScheduleIR &sch = *e.comp->module()->findDesign("d")->schedule;
     double M = double(sch.microbatches), pp = double(sch.pp);
-    EXPECT_NEAR(e.m.tpot, std::max(M, pp) * e.m.decode.step.time,
-                kEps * e.m.tpot);
+    EXPECT_LE(e.m.tpot, std::max(M, pp) * e.m.decode.step.time * (1 + kEps));
     EXPECT_NEAR(e.m.stps, double(s.batch) / e.m.tpot, kEps * e.m.stps);
   }
   EXPECT_GE(feasible, 8u);

@@ -859,8 +859,9 @@ TEST(Evaluate, TimingIdentities) {
   // STPS = batch / TPOT = 4 / TPOT; one device.
   EXPECT_DOUBLE_EQ(m.stps, 4 / m.tpot);
   EXPECT_DOUBLE_EQ(m.tokensPerDevice, m.stps);
-  // End to end = TTFT + generate * TPOT = TTFT + 8 TPOT.
-  EXPECT_DOUBLE_EQ(m.endToEnd, m.ttft + 8 * m.tpot);
+  // End to end = TTFT + (generate - 1) * TPOT = TTFT + 7 TPOT: prefill
+  // makes the first of the 8 tokens.
+  EXPECT_DOUBLE_EQ(m.endToEnd, m.ttft + 7 * m.tpot);
   // Prefill throughput: 4 * 8 prompt tokens per TTFT.
   EXPECT_DOUBLE_EQ(m.prefillTps, 32 / m.ttft);
   // Energy: at least the static power (0.25 * 700 W = 175 W) over the token
@@ -878,17 +879,37 @@ TEST(Evaluate, TimingIdentities) {
   EXPECT_FALSE(m.limits.empty());
 }
 
+/// A step's extra time on the first (embedding) and last (final norm and
+/// LM head) pipeline stage, and the time of a middle stage.
+struct Stages {
+  double first = 0, last = 0, middle = 0;
+};
+Stages stagesOf(const PhaseResult &r) {
+  Stages s;
+  for (size_t i = 0; i < r.graph.ops.size(); ++i) {
+    if (r.graph.ops[i].cls == OpClass::Embedding)
+      s.first += r.step.opTime[i];
+    if (r.graph.ops[i].cls == OpClass::Head)
+      s.last += r.step.opTime[i];
+  }
+  s.middle = r.step.time - s.first - s.last;
+  return s;
+}
+
 TEST(Evaluate, PipelineWithOneMicrobatchIdles) {
-  // pp 2, one microbatch of all 4 requests: TPOT = max(1, 2) * T_s, half
-  // of it idle; TTFT = (2 + 1 - 1) * T_p.
+  // pp 2, one microbatch of all 4 requests: a token takes the sum of the
+  // stages, first (middle + embedding) then last (middle + head):
+  // TPOT = 2 middle + first extra + last extra; the idle part is TPOT minus
+  // one slowest stage. TTFT the same way on the prefill step.
   Evaluated e(design(kTinyModel, "tiny", 2, "pp = 2; microbatches = 1;"));
   ASSERT_TRUE(e.ok) << e.c.errorsText;
   const DesignMetrics &m = e.m;
   ASSERT_TRUE(m.feasible);
-  double Td = m.decode.step.time;
-  EXPECT_DOUBLE_EQ(m.tpot, 2 * Td);
-  EXPECT_DOUBLE_EQ(m.decode.bubble, Td);
-  EXPECT_DOUBLE_EQ(m.ttft, 2 * m.prefill.step.time);
+  Stages d = stagesOf(m.decode), p = stagesOf(m.prefill);
+  EXPECT_DOUBLE_EQ(m.tpot, 2 * d.middle + d.first + d.last);
+  EXPECT_DOUBLE_EQ(m.decode.bubble,
+                   m.tpot - (d.middle + std::max(d.first, d.last)));
+  EXPECT_DOUBLE_EQ(m.ttft, 2 * p.middle + p.first + p.last);
   EXPECT_DOUBLE_EQ(m.stps, 4 / m.tpot);
   // Two devices: per-device rate is half the system's.
   EXPECT_DOUBLE_EQ(m.tokensPerDevice, m.stps / 2);
@@ -902,15 +923,18 @@ TEST(Evaluate, PipelineWithOneMicrobatchIdles) {
 }
 
 TEST(Evaluate, PipelineMicrobatchesFillTheStages) {
-  // pp 2, M = 2 microbatches of 2 requests: TPOT = 2 * T_s, no bubble;
-  // TTFT = (2 + 2 - 1) * T_p.
+  // pp 2, M = 2 microbatches of 2 requests: the slowest stage paces the
+  // pipeline, TPOT = 2 (middle + max(first, last)), no bubble; TTFT = the
+  // first microbatch through both stages + one more slowest stage.
   Evaluated e(design(kTinyModel, "tiny", 2, "pp = 2;"));
   ASSERT_TRUE(e.ok) << e.c.errorsText;
   const DesignMetrics &m = e.m;
   EXPECT_DOUBLE_EQ(m.decode.graph.sequences, 2);
-  EXPECT_DOUBLE_EQ(m.tpot, 2 * m.decode.step.time);
+  Stages d = stagesOf(m.decode), p = stagesOf(m.prefill);
+  EXPECT_DOUBLE_EQ(m.tpot, 2 * (d.middle + std::max(d.first, d.last)));
   EXPECT_DOUBLE_EQ(m.decode.bubble, 0);
-  EXPECT_DOUBLE_EQ(m.ttft, 3 * m.prefill.step.time);
+  EXPECT_DOUBLE_EQ(m.ttft, (2 * p.middle + p.first + p.last) +
+                               (p.middle + std::max(p.first, p.last)));
 }
 
 TEST(Evaluate, MicrobatchesNeverExceedTheRequests) {
@@ -924,7 +948,8 @@ TEST(Evaluate, MicrobatchesNeverExceedTheRequests) {
   Evaluated one(design(kTinyModel, "tiny", 2, "pp = 2; microbatches = 1;", w));
   ASSERT_TRUE(byDefault.ok) << byDefault.c.errorsText;
   ASSERT_TRUE(one.ok) << one.c.errorsText;
-  EXPECT_DOUBLE_EQ(one.m.ttft, 2 * one.m.prefill.step.time);
+  Stages p = stagesOf(one.m.prefill);
+  EXPECT_DOUBLE_EQ(one.m.ttft, 2 * p.middle + p.first + p.last);
   EXPECT_DOUBLE_EQ(byDefault.m.ttft, one.m.ttft);
   EXPECT_DOUBLE_EQ(byDefault.m.tpot, one.m.tpot);
   EXPECT_DOUBLE_EQ(byDefault.m.energyPerToken, one.m.energyPerToken);
