@@ -126,6 +126,7 @@ bool ds::buildChipView(const DiagramInput &in, Diagram &d, std::string &error) {
   int64_t L = m.layers, Lc = std::min(m.connectedLayers, m.layers);
   auto portOf = [&](int64_t i) { return i * Lc / L; };
   auto firstOf = [&](int64_t p) { return (p * L + Lc - 1) / Lc; };
+  std::string bw = q(m.verticalBandwidth, Dim::bandwidth());
   std::vector<void *> dies(size_t(L), nullptr);
   for (int64_t i = L - 1; i >= 0; --i) {
     void *n = d.node(stack, fmt::format("layer{}", i));
@@ -133,7 +134,7 @@ bool ds::buildChipView(const DiagramInput &in, Diagram &d, std::string &error) {
     bool own = firstOf(portOf(i)) == i;
     std::string label =
         fmt::format("layer {}: {}", i, q(m.layerCapacity, Dim::bytes()));
-    label += own ? fmt::format("\\nport {}", portOf(i))
+    label += own ? fmt::format("\\nport {}: {}", portOf(i), bw)
                  : fmt::format("\\nshares port {} (layer {})", portOf(i),
                                firstOf(portOf(i)));
     d.setNode(n, "shape", "box");
@@ -161,20 +162,15 @@ bool ds::buildChipView(const DiagramInput &in, Diagram &d, std::string &error) {
   d.setEdge(e, "style", "invis");
   if (!onLogic)
     d.setEdge(e, "minlen", "0");
-  std::string bw = q(m.verticalBandwidth, Dim::bandwidth());
   for (int64_t p = 0; p < Lc; ++p) {
     void *e = d.edge(dies[size_t(firstOf(p))], logic, fmt::format("port{}", p));
-    // The bandwidth sits at the die end of each port (taillabel): the
-    // edges fan into the logic die, where mid-edge labels would overlap.
-    d.setEdge(e, "taillabel", bw);
-    d.setEdge(e, "labelfontsize", "11");
-    d.setEdge(e, "labelangle", "-25");
-    d.setEdge(e, "labeldistance", "2.5");
+    // The bandwidth is in the die's label and the edge's tooltip: edge
+    // labels (mid or end) overlap where the ports fan into the logic die.
+    d.setEdge(e, "tooltip", fmt::format("port {}: {} {}", p, bw, link));
     d.setEdge(e, "dir", "both");
     d.setEdge(e, "penwidth", "2");
     d.setEdge(e, "color",
               m.vertical == VerticalLink::HybridBond ? "#2b8c3e" : "#555555");
-    d.setEdge(e, "fontsize", "12");
     // Only the stacking order places the dies; port edges just connect.
     d.setEdge(e, "constraint", "false");
   }
