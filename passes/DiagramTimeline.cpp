@@ -1,14 +1,15 @@
 //===- DiagramTimeline.cpp - One decode step on the clock -----------------===//
 //
-// A Gantt chart of one decode step of one pipeline stage for one
-// microbatch. It is one HTML-like table, a column per interval between
-// event edges with widths proportional to time, because rank=same rows
-// cannot keep three lanes aligned in time. Lanes: compute (ops bound by
-// compute, SRAM, L2 or launch), memory (DRAM-bound) and network. One layer
-// stands for the stage's identical layers; embedding, final norm and head
-// run once. Times are the ScheduledStep's (averaged over KV lengths at the
-// sustained clock), so the lanes add up to the stage step behind TPOT. The
-// trace repeats every layer and writes Chrome trace-event JSON.
+// A Gantt chart of one decode step of one microbatch through the pipeline
+// stage that paces TPOT. It is one HTML-like table, a column per interval
+// between box edges with widths proportional to time, because rank=same
+// rows cannot keep three lanes aligned in time. Lanes: compute (ops bound
+// by compute, SRAM, L2 or launch), memory (DRAM-bound) and network. One
+// layer stands for the stage's identical layers; embedding or final norm
+// and head run once. Times are the ScheduledStep's (averaged over KV
+// lengths at the sustained clock), so the critical path adds up to the
+// stage step behind TPOT. The trace repeats every layer as Chrome
+// trace-event JSON.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Diagram.h"
@@ -58,8 +59,10 @@ struct Timeline {
   const std::vector<Op> &ops;
   Overlap mode;
   int64_t microbatches, pp;
-  double layers = 1; ///< per stage (fractional when pp does not divide)
+  double layers = 1; ///< on the stage
   double launch;     ///< s, every collective's kernel at the sustained clock
+  int64_t stage = 0; ///< the stage drawn
+  double step;       ///< its step, s
   std::vector<Run> runs;
   std::vector<std::vector<int>> partnered; ///< collectives by partner op
 
@@ -70,15 +73,25 @@ struct Timeline {
         pp(in.design->schedule->pp),
         launch(in.design->system->chip->launch / p.clockScale),
         partnered(ops.size()) {
-    auto attn = std::find_if(ops.begin(), ops.end(), [](const Op &op) {
-      return op.kind == OpKind::Attention; // one per layer
-    });
-    if (attn != ops.end())
-      layers = std::max(1.0, attn->count);
+    // With pp > 1 the first stage embeds and the last runs the final norm
+    // and head (as Evaluate prices them): draw the slower, which paces the
+    // pipeline. The attention runs once per layer.
+    double first = 0, last = 0;
+    for (size_t i = 0; i < ops.size(); ++i) {
+      first += ops[i].cls == OpClass::Embedding ? p.step.opTime[i] : 0;
+      last += ops[i].cls == OpClass::Head ? p.step.opTime[i] : 0;
+      if (ops[i].kind == OpKind::Attention)
+        layers = std::max(1.0, ops[i].count);
+    }
+    stage = pp > 1 && last >= first ? pp - 1 : 0;
+    step = p.step.time - (pp > 1 ? std::min(first, last) : 0);
+    OpClass other = stage ? OpClass::Embedding : OpClass::Head;
     // Partition appends the collectives after the compute ops.
     for (int i = 0; i < int(ops.size()); ++i) {
       bool perLayer =
           ops[i].cls != OpClass::Embedding && ops[i].cls != OpClass::Head;
+      if (pp > 1 && ops[i].cls == other)
+        continue; // on the other end stage
       if (ops[i].kind == OpKind::Collective)
         (ops[i].overlapsWith >= 0 ? partnered[ops[i].overlapsWith]
                                   : runs.back().loose) // the p2p: step's end
@@ -103,8 +116,9 @@ struct Timeline {
   double waves(int i) const {
     return std::max(1.0, std::round(p.tiles[i].cost.waves));
   }
-  bool tiled(int c) const {
-    return mode == Overlap::Tile && ops[c].overlapsWith >= 0;
+  bool tiled(int c) const { // as scheduleStep decides
+    return mode == Overlap::Tile && ops[c].overlapsWith >= 0 &&
+           ops[c].comm.collective != net::Collective::SendRecv;
   }
   /// Gathers and dispatch feed their partner, so they go before it.
   bool before(int c) const {
@@ -128,17 +142,25 @@ struct Timeline {
       for (int c : partnered[i])
         if (!tiled(c) && before(c))
           serial(c);
-      double d = p.step.opTime[i] * f, tail = 0;
-      push(i, t, d, d);
-      // Tile overlap: the network starts after the first of W waves and
-      // its exposed part runs past the op (W = 1: plainly after it).
+      // Tile overlap runs a collective beside its partner's W waves: a
+      // gather leads by its exposed part and feeds up to the last wave, a
+      // reduction starts after the first wave and trails by its exposed
+      // part (W = 1: plainly before or after). Several take turns, as
+      // scheduleStep adds up their exposed parts.
+      double d = p.step.opTime[i] * f, w = waves(i), lead = 0, tail = 0;
       for (int c : partnered[i])
-        if (tiled(c)) {
-          push(c, t + d / waves(i), d - d / waves(i) + exposed(c, f),
+        if (tiled(c) && before(c)) {
+          push(c, t + lead, exposed(c, f) + d - d / w, exposed(c, f));
+          lead += exposed(c, f);
+        }
+      push(i, t + lead, d, d);
+      for (int c : partnered[i])
+        if (tiled(c) && !before(c)) {
+          push(c, t + lead + d / w + tail, d - d / w + exposed(c, f),
                exposed(c, f));
           tail += exposed(c, f);
         }
-      t += d + tail;
+      t += lead + d + tail;
       for (int c : partnered[i])
         if (!tiled(c) && !before(c))
           serial(c);
@@ -166,12 +188,24 @@ struct Timeline {
     return out;
   }
 
+  std::string stageName() const {
+    return pp == 1 ? "its only pipeline stage"
+                   : fmt::format("pipeline stage {} of {}", stage, pp);
+  }
+  std::string tpotWhy() const { // Evaluate's token period
+    return microbatches >= pp
+               ? fmt::format("TPOT {} = microbatches {} x step", human(m.tpot),
+                             microbatches)
+               : fmt::format("TPOT {}: the {} stages in turn (microbatches "
+                             "{} < pp)",
+                             human(m.tpot), pp, microbatches);
+  }
+
   /// The cell text: name, time and why it costs what it does.
   std::string label(const Event &e) const {
     if (e.op < 0)
-      return fmt::format("<B>pipeline bubble</B><BR/>(pp {} - microbatches "
-                         "{}) x step<BR/>{}",
-                         pp, microbatches, human(e.dur));
+      return fmt::format("<B>pipeline bubble</B><BR/>TPOT - {} x step<BR/>{}",
+                         microbatches, human(e.dur));
     const Op &op = ops[e.op];
     double k = e.layer >= 0 ? op.count / layers : op.count; // runs per box
     if (op.kind != OpKind::Collective)
@@ -203,9 +237,9 @@ struct Timeline {
 
 bool usable(const DiagramInput &in, std::string &error) {
   error = !in.design || !in.metrics ? "the timeline needs an evaluated design"
-          : in.metrics->feasible
-              ? ""
-              : "the timeline needs a feasible design: " + in.metrics->infeasible;
+          : in.metrics->feasible    ? ""
+                                    : "the timeline needs a feasible design: " +
+                                       in.metrics->infeasible;
   return error.empty();
 }
 
@@ -312,15 +346,19 @@ bool ds::buildTimelineView(const DiagramInput &in, Diagram &d,
   for (const Run &r : tl.runs)
     layer += r.perLayer ? r.end - r.start : 0;
   d.set(d.graph(), "label",
-        fmt::format("design {}: one decode step of one pipeline stage, one "
-                    "microbatch (overlap {})\\nstage step {} = {} layers x {} "
-                    "+ once per step; TPOT {} = max(microbatches {}, pp {}) x "
-                    "step\\nbox widths proportional to time, widened to fit "
-                    "their labels{}",
-                    in.design->name, spelling(EnumId::Overlap, tl.mode).str(),
-                    human(tl.p.step.time), formatNumber(tl.layers, 3),
-                    human(layer), human(tl.m.tpot), tl.microbatches, tl.pp,
-                    capped ? "; long boxes shortened" : ""));
+        fmt::format("design {}: one decode step of one microbatch through {} "
+                    "(overlap {})\\n{}step {} = {} layers x {} + once per "
+                    "step; {}\\nbox widths proportional to time, widened to "
+                    "fit their labels{}",
+                    in.design->name, tl.stageName(),
+                    spelling(EnumId::Overlap, tl.mode).str(),
+                    tl.pp == 1 ? ""
+                    : tl.stage ? "the last stage, which also runs the final "
+                                 "norm and LM head, is the slowest\\n"
+                               : "the first stage, which also embeds the "
+                                 "tokens, is the slowest\\n",
+                    human(tl.step), formatNumber(tl.layers, 3), human(layer),
+                    tl.tpotWhy(), capped ? "; long boxes shortened" : ""));
   d.set(d.graph(), "labelloc", "t");
   d.set(d.graph(), "fontname", "Helvetica");
   void *n = d.node(d.graph(), "timeline");
@@ -340,17 +378,15 @@ bool ds::timelineTrace(const DiagramInput &in, std::string &out,
     return false;
   Timeline tl(in);
   auto us = [](double s) { return s * 1e6; }; // trace times are in µs
-  // Every stage runs the same step: stage 0 (pid 0) stands for them.
   json::Array events;
   for (int tid = -1; tid < kLanes; ++tid) { // process, then lane names
     json::Object o{{"name", tid < 0 ? "process_name" : "thread_name"},
-                   {"ph", "M"}, {"pid", 0}};
+                   {"ph", "M"}, {"pid", tl.stage}};
     if (tid >= 0)
       o["tid"] = tid;
     o["args"] = json::Object{
         {"name", tid >= 0 ? std::string(kLaneName[tid])
-                          : fmt::format("pipeline stage 0 of {} ({})", tl.pp,
-                                        in.design->name)}};
+                          : in.design->name + ": " + tl.stageName()}};
     events.push_back(std::move(o));
   }
   for (const Event &e : tl.events(true)) {
@@ -359,8 +395,7 @@ bool ds::timelineTrace(const DiagramInput &in, std::string &out,
     if (e.layer >= 0)
       args["layer"] = e.layer;
     if (!op) {
-      args["why"] = fmt::format("(pp {} - microbatches {}) x step", tl.pp,
-                                tl.microbatches);
+      args["why"] = fmt::format("TPOT - {} x step", tl.microbatches);
     } else if (op->kind != OpKind::Collective) {
       args["bound"] = compute::boundName(tl.p.tiles[e.op].cost.bound);
       args["count_per_step"] = op->count;
@@ -379,16 +414,17 @@ bool ds::timelineTrace(const DiagramInput &in, std::string &out,
     events.push_back(json::Object{
         {"name", op ? op->name : "pipeline bubble"},
         {"cat", op ? kLaneName[e.lane] : "bubble"}, {"ph", "X"},
-        {"ts", us(e.start)}, {"dur", us(e.dur)}, {"pid", 0},
+        {"ts", us(e.start)}, {"dur", us(e.dur)}, {"pid", tl.stage},
         {"tid", int(e.lane)}, {"args", std::move(args)}});
   }
   json::Object root{
       {"traceEvents", std::move(events)},
       {"displayTimeUnit", "ns"},
-      {"otherData", json::Object{{"design", in.design->name},
-                                 {"step_us", us(tl.p.step.time)},
-                                 {"tpot_us", us(tl.m.tpot)},
-                                 {"bubble_us", us(tl.m.decode.bubble)}}}};
+      {"otherData",
+       json::Object{{"design", in.design->name}, {"stage", tl.stage},
+                    {"pp", tl.pp}, {"microbatches", tl.microbatches},
+                    {"step_us", us(tl.step)}, {"tpot_us", us(tl.m.tpot)},
+                    {"bubble_us", us(tl.m.decode.bubble)}}}};
   out = llvm::formatv("{0:1}", json::Value(std::move(root))).str() + "\n";
   return true;
 }
