@@ -190,7 +190,7 @@ struct Timeline {
 
   std::string stageName() const {
     return pp == 1 ? "its only pipeline stage"
-                   : fmt::format("pipeline stage {} of {}", stage, pp);
+                   : fmt::format("pipeline stage {} of {}", stage + 1, pp);
   }
   std::string tpotWhy() const { // Evaluate's token period
     return microbatches >= pp

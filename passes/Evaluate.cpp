@@ -1,12 +1,14 @@
 //===- Evaluate.cpp - A design's metrics ----------------------------------===//
 //
-// Pipeline of pp stages with M microbatches of mb = ceil(ceil(batch/dp)/M)
-// requests; T_s = one microbatch through one stage:
-//   decode   token period = max(M, pp) * T_s (TPOT); STPS = batch / TPOT;
-//            bubble = (pp - M) * T_s when M < pp
-//   prefill  TTFT = (pp + M - 1) * T_s; bubble = (pp - 1) * T_s
-//   energy   per token period: devices * (static * TPOT + M * E_device)
-//            + M * E_network, over batch tokens
+// Pipeline of pp stages with M = min(microbatches, ceil(batch/dp))
+// microbatches; a middle stage takes T_m per microbatch, the first adds
+// the embedding and the last the final norm and LM head:
+//   decode   TPOT = M * slowest stage when M >= pp (every stage busy),
+//            else the sum of the stages; STPS = batch / TPOT
+//   prefill  TTFT = sum of the stages + (M - 1) * slowest stage
+//   energy   per token period: devices * (static * TPOT + M * E_stage)
+//            + M * E_network, over batch tokens (E_stage averages the
+//            stages); the clock settles on the step's power
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Evaluate.h"
