@@ -34,8 +34,10 @@ test-asan: deps
 	  -DDEEPSTACK_SANITIZE=ON -DDEEPSTACK_BENCH=OFF
 	cmake --build build-asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:detect_container_overflow=0 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/test/lsan.supp:print_suppressions=0 \
 	  build-asan/bin/deepstack-unittests --gtest_brief=1
 	ASAN_OPTIONS=detect_leaks=1:detect_container_overflow=0 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/test/lsan.supp:print_suppressions=0 \
 	  python3 /usr/lib/llvm-14/build/utils/lit/lit.py -sv build-asan/test
 
 # libFuzzer over the front end; FUZZ_SECONDS per target (default 120).
