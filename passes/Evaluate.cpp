@@ -342,8 +342,10 @@ bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
         once += r.tiles[i].energy * r.graph.ops[i].count;
     }
     double perStage = r.step.computeEnergy - once * (1 - 1 / pp);
+    // With fewer requests than replicas, the idle replicas only leak.
+    double busy = std::min(1.0, double(w.batch) / double(s.dp));
     return chip.staticPower +
-           steps * (perStage + r.step.networkEnergy / devices) / period;
+           steps * busy * (perStage + r.step.networkEnergy / devices) / period;
   };
   out.decode.power = phasePower(out.decode, out.tpot, M);
   out.prefill.power = phasePower(out.prefill, out.ttft, M);
