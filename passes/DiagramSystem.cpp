@@ -94,9 +94,12 @@ struct Builder {
     void *more = nullptr;
     if (shown < n) {
       more = d.node(c, fmt::format("more_{}_{}", l.name, index));
-      std::string what = level == 0 ? "devices" : net.levels[level - 1].name + "s";
+      std::string first = level == 0 ? fmt::format("device {}", index * n)
+                                     : fmt::format("{} #{}",
+                                                   net.levels[level - 1].name,
+                                                   index * n);
       d.setNode(more, "label",
-                fmt::format("x {} more {}\\nlike the first", n - shown, what));
+                fmt::format("x {} more\\nlike {}", n - shown, first));
       d.setNode(more, "shape", "note");
       d.setNode(more, "style", "dashed");
       anchors.push_back(more);

@@ -69,7 +69,7 @@ void ds::printCollectiveTable(const net::NetworkModel &model,
     return;
   }
   os << "collectives of one forward step (all groups at once):\n";
-  os << fmt::format("  {:<8} {:<24} {:<5} {:<14} {:<18} {:>10} {:>6} {:>10} "
+  os << fmt::format("  {:<8} {:<24} {:<5} {:<14} {:<25} {:>10} {:>6} {:>10} "
                     "{:>10} {:>10} {:>10}  {}\n",
                     "phase", "what", "group", "collective", "algorithm", "size",
                     "count", "time", "latency", "bandwidth", "energy",
@@ -78,7 +78,7 @@ void ds::printCollectiveTable(const net::NetworkModel &model,
   for (const PricedComm &c : comms) {
     const net::CollectiveCost &k = c.cost;
     os << fmt::format(
-        "  {:<8} {:<24} {:<5} {:<14} {:<18} {:>10} {:>6} {:>10} {:>10} {:>10} "
+        "  {:<8} {:<24} {:<5} {:<14} {:<25} {:>10} {:>6} {:>10} {:>10} {:>10} "
         "{:>10}  {} ({:.0f}%)\n",
         phaseName(c.op.phase), c.op.what, parallelDimName(c.op.dim),
         net::collectiveName(c.op.collective),

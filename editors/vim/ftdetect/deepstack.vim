@@ -1,0 +1,2 @@
+" DeepStack .ds files.
+autocmd BufRead,BufNewFile *.ds set filetype=deepstack
