@@ -98,12 +98,13 @@ std::string ds::scaleUpNetwork(const ChipIR &chip, int64_t num,
       chip.scaleUpTopology != TopologyKind::FullMesh &&
       chip.scaleUpTopology != TopologyKind::Ring)
     topo = "switch";
-  // A full mesh splits a chip's scale-up bandwidth over its n - 1 peers.
   llvm::StringRef id = llvm::StringRef(chip.name).drop_front(
       llvm::StringRef(chip.name).startswith("library_use_") ? 12 : 0);
   std::string link = fmt::format("{}.scale_up.bandwidth", id.str());
-  if (topo == "full_mesh" && node > 1)
-    link += fmt::format(" / {}", node - 1);
+  // A full mesh splits a chip's links over the peers of a whole node, used
+  // or not.
+  if (topo == "full_mesh" && chip.scaleUpSize > 1)
+    link += fmt::format(" / {}", chip.scaleUpSize - 1);
   std::string s = fmt::format(
       "network {} {{\n  packet = {}.scale_up.packet; header = "
       "{}.scale_up.header; ack = {}.scale_up.ack;\n"

@@ -106,6 +106,9 @@ OpGraph ds::modelToOps(const ModelIR &m, const StepShape &s) {
            2 * T * (qWidth + kvWidth / 2) * a, 6 * T * (qWidth + kvWidth / 2));
   b.vector("kv.write", OpRole::KvWrite, OpClass::Attention, L,
            2 * T * kvWidth * dtypeBytes(m.kvCache), 0);
+  if (mla) // absorbed W_UK: each head's nope query into the latent space
+    b.gemm("q.absorb", OpRole::MlaAbsorb, OpClass::Attention, L, T, m.kvRank,
+           m.headDim, m.heads);
   Op &attn = b.add("attention", OpKind::Attention, OpRole::Attention,
                    OpClass::Attention, L);
   attn.attn.batch = int64_t(std::ceil(s.sequences));
@@ -115,10 +118,14 @@ OpGraph ds::modelToOps(const ModelIR &m, const StepShape &s) {
   attn.attn.queries = int64_t(std::ceil(s.queryTokens));
   attn.attn.context = s.context;
   attn.attn.causal = s.phase == Phase::Prefill;
+  attn.attn.sharedKV = mla;
   attn.attn.act = m.activations;
   attn.attn.kv = m.kvCache;
+  if (mla) // absorbed W_UV: each head's latent output to its value dim
+    b.gemm("v.up", OpRole::MlaAbsorb, OpClass::Attention, L, T, m.headDim,
+           m.kvRank, m.heads);
   b.gemm("o_proj", OpRole::OProj, OpClass::Attention, L, T, m.hidden,
-         m.heads * (mla ? m.kvRank : m.headDim));
+         m.heads * m.headDim);
   b.vector("residual", OpRole::Residual, OpClass::Norm, 2 * L, 3 * T * H * a,
            T * H);
   b.vector("mlp.norm", OpRole::Norm, OpClass::Norm, L, 2 * T * H * a,
@@ -182,7 +189,7 @@ double ds::modelWeightBytes(const ModelIR &m) {
            H * double(m.kvRank + m.ropeDim) +
            // K and V up-projections of the latent (absorbed at run time)
            double(m.kvRank) * double(m.heads) * 2 * double(m.headDim) +
-           double(m.heads * m.kvRank) * H;
+           double(m.heads * m.headDim) * H;
   } else {
     attn = H * double((m.heads + 2 * m.kvHeads) * m.headDim) +
            double(m.heads * m.headDim) * H;

@@ -90,7 +90,11 @@ std::vector<CommOp> ds::stepCollectives(const DesignIR &d,
                  (ph == Phase::Prefill ? double(s.cp) : 1.0);
   double hidden = local * double(m.hidden) * act;
   add("attention output", ParallelDim::TP, C::AllReduce, hidden, stageLayers);
-  add("MLP output", ParallelDim::TP, C::AllReduce, hidden, stageLayers);
+  // The MLP's all-reduce: dense layers after mlp.down, MoE layers after
+  // the experts (their partners differ, and so does what overlaps).
+  double denseStage = stageLayers - moeLayers;
+  add("MLP output", ParallelDim::TP, C::AllReduce, hidden, denseStage);
+  add("MoE output", ParallelDim::TP, C::AllReduce, hidden, moeLayers);
   add("sequence gather", ParallelDim::SP, C::AllGather, hidden, stageLayers);
   add("sequence scatter", ParallelDim::SP, C::ReduceScatter,
       hidden * double(s.sp), stageLayers);

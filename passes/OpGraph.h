@@ -23,7 +23,7 @@ enum class OpKind { Gemm, Attention, Vector, Collective };
 /// What an operator is in the transformer, so partition knows how to split
 /// it.
 enum class OpRole {
-  Embedding, Norm, Qkv, Rope, KvWrite, Attention, OProj, Residual, MlpUp, MlpAct, MlpDown,
+  Embedding, Norm, Qkv, Rope, KvWrite, Attention, MlaAbsorb, OProj, Residual, MlpUp, MlpAct, MlpDown,
   Router, ExpertsUp, ExpertsAct, ExpertsDown, SharedUp, SharedDown, Head,
   Comm
 };

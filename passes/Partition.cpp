@@ -125,6 +125,10 @@ void ds::partition(const DesignIR &d, const ParallelLayout &l, OpGraph &g) {
     case OpRole::Router:
       gm.m = rows;
       break;
+    case OpRole::MlaAbsorb: // per head: the heads split over tp
+      gm.m = rows;
+      gm.batch = divUp(gm.batch, s.tp);
+      break;
     case OpRole::ExpertsUp:
       gm.batch = std::max<int64_t>(1, int64_t(std::ceil(active)));
       gm.m = std::max<int64_t>(1, int64_t(std::ceil(perExpert * tokenShare)));
@@ -221,7 +225,7 @@ void ds::partition(const DesignIR &d, const ParallelLayout &l, OpGraph &g) {
                           : c.what == "expert combine"   ? "moe.down"
                           : c.what.rfind("context", 0) == 0 ? "attention"
                                                             : "";
-    if (m.experts > 0 && c.what == "MLP output" && find("mlp.down") < 0)
+    if (c.what == "MoE output")
       partner = find("moe.shared.down") >= 0 ? "moe.shared.down" : "moe.down";
     op.overlapsWith = *partner ? find(partner) : -1;
     op.comm = std::move(c);

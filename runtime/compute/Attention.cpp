@@ -72,7 +72,8 @@ struct Problem {
     dQK = double(roundUp(d, mmaDepth(r, s.act, s.kv)));
     dPV = double(roundUp(d, r.mmaN));
     qBytes = double(batch) * double(hq) * double(q) * double(d) * bq;
-    kvBytes = 2.0 * double(ctx) * double(d) * bkv;
+    // MLA caches one latent per token that serves as both K and V.
+    kvBytes = (s.sharedKV ? 1.0 : 2.0) * double(ctx) * double(d) * bkv;
   }
 
   /// The resident Q block and pipelineStages K and V blocks fit SRAM (the

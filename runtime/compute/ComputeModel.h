@@ -81,6 +81,9 @@ struct AttentionShape {
   int64_t queries = 1;  ///< query tokens per sequence (1 in decode)
   int64_t context = 1;  ///< keys per sequence (prefill: = queries, causal)
   bool causal = false;
+  /// K and V are the same cached tensor (MLA's compressed latent, read
+  /// once per key).
+  bool sharedKV = false;
   DType act = DType::BF16, kv = DType::BF16;
 };
 
