@@ -1,0 +1,45 @@
+//===- Commands.h - What the subcommands of the tool share ------*- C++ -*-===//
+//
+// tools/deepstack.cpp holds the global options and the dispatch; the
+// report and dot commands live in their own files with their options.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DEEPSTACK_TOOLS_COMMANDS_H
+#define DEEPSTACK_TOOLS_COMMANDS_H
+
+#include "frontend/Driver.h"
+#include "llvm/Support/CommandLine.h"
+#include <string>
+
+namespace ds {
+namespace tool {
+
+/// The options' category (a function: options in other files are built
+/// before or after this one's, in an order C++ leaves open).
+llvm::cl::OptionCategory &category();
+
+/// -I, --set, --show-diag-kind, --error-limit.
+FrontendOptions frontendOptions();
+
+/// Checks that need the IR: every design's schedule fills its system.
+bool verifyDesigns(Compilation &c);
+
+/// Picks the chip (and its design): \p designName, else the only design of
+/// the main file, else its only chip. \p input names the file in errors.
+bool pickChip(Compilation &c, llvm::StringRef designName,
+              llvm::StringRef input, const ChipIR *&chip,
+              const DesignIR *&design);
+
+/// Writes \p text to \p outputFile atomically (temp file + rename), or to
+/// stdout when it is empty or "-".
+bool writeOutput(DiagEngine &diags, const std::string &text,
+                 const std::string &outputFile);
+
+extern llvm::cl::SubCommand reportCmd, dotCmd;
+int runReport();
+int runDot();
+
+} // namespace tool
+} // namespace ds
+
+#endif
