@@ -44,7 +44,7 @@ void BM_DesignCold(benchmark::State &state) {
   if (!f.d)
     return state.SkipWithError("design does not compile");
   for (auto _ : state) {
-    clearOperatorCache();
+    clearEvaluationCaches();
     net::NetworkModel network(net::FabricSpec::fromIR(*f.d->system->network));
     DesignMetrics m;
     evaluateDesign(*f.d, network, f.c.diags(), m);

@@ -77,6 +77,9 @@ bool evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
                     DiagEngine &diags, DesignMetrics &out,
                     const PassObserver &observe = nullptr);
 
+/// Forgets the per-thread memos (operator costs, settled clocks).
+void clearEvaluationCaches();
+
 /// Evenly spaced KV lengths a decode step is averaged over.
 constexpr unsigned kDecodeSamples = 4;
 

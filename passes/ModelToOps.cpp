@@ -69,6 +69,7 @@ OpGraph ds::modelToOps(const ModelIR &m, const StepShape &s) {
   g.sequences = s.sequences;
   g.tokens = s.sequences * s.queryTokens;
   g.context = s.context;
+  g.ops.reserve(32); // a layer's operators and the collectives added later
   Builder b{m, s, g, g.tokens};
   int64_t T = int64_t(std::ceil(g.tokens));
   double a = dtypeBytes(m.activations), H = double(m.hidden);

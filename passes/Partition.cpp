@@ -92,7 +92,8 @@ void ds::partition(const DesignIR &d, const ParallelLayout &l, OpGraph &g) {
   int64_t expertSplit = s.tp > s.ep ? s.tp / s.ep : 1;
 
   std::vector<Op> out;
-  for (Op op : g.ops) {
+  out.reserve(g.ops.size() + 12);
+  for (Op &op : g.ops) {
     if (op.cls != OpClass::Embedding && op.cls != OpClass::Head)
       op.count *= stage; // embedding, final norm and head run once
     compute::GemmShape &gm = op.gemm;
@@ -201,6 +202,7 @@ void ds::partition(const DesignIR &d, const ParallelLayout &l, OpGraph &g) {
                        dtypeBytes(gm.b);
     out.push_back(std::move(op));
   }
+  g.ops.clear();
   // The collectives, each placed after (or, for gathers and dispatch,
   // before) the operator whose tiles it overlaps.
   auto find = [&](const char *name) -> int {
