@@ -10,6 +10,10 @@ using namespace ds;
 namespace {
 std::string q(double v, const Dim &d) { return formatQuantity(v, d, 4); }
 std::string c(double kelvin) { return fmt::format("{:.1f} C", kelvin - 273.15); }
+/// Token rates: whole numbers from 1,000 up (no exponents in a report).
+std::string rate(double v) {
+  return v >= 1000 ? fmt::format("{:.0f}", v) : formatNumber(v, 4);
+}
 
 /// The hottest DRAM die (the logic when the chip has no stacked DRAM).
 double dramMax(const DesignMetrics &m) {
@@ -119,11 +123,11 @@ void ds::printDesignReport(const DesignMetrics &m, llvm::raw_ostream &os) {
   os << fmt::format("  {:<18} {}  (TTFT + {} x TPOT)\n", "end-to-end",
                     q(m.endToEnd, Dim::time()), w.generate - 1);
   os << fmt::format("  {:<18} {} tokens/s (STPS)\n", "system decode",
-                    formatNumber(m.stps, 5));
+                    rate(m.stps));
   os << fmt::format("  {:<18} {} tokens/s\n", "per device",
-                    formatNumber(m.tokensPerDevice, 5));
+                    rate(m.tokensPerDevice));
   os << fmt::format("  {:<18} {} tokens/s\n", "system prefill",
-                    formatNumber(m.prefillTps, 5));
+                    rate(m.prefillTps));
   os << fmt::format("  {:<18} {}/token ({} tokens/J)\n", "energy",
                     q(m.energyPerToken, Dim::energy()),
                     formatNumber(m.tokensPerJoule, 4));
