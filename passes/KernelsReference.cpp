@@ -222,20 +222,6 @@ bool kernelRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
   return true;
 }
 
-bool kernelRows(const CsvTable &t, DiagEngine &diags,
-                llvm::SmallVectorImpl<ReferenceRow> &rows) {
-  bool ok = true;
-  for (const CsvRow &row : t.rows()) {
-    ReferenceRow out;
-    if (kernelRow(t, row, diags, out))
-      rows.push_back(std::move(out));
-    else
-      ok = false;
-    if (diags.stopped())
-      return false;
-  }
-  return ok;
-}
 } // namespace
 
 const ReferenceSchema &ds::kernelsReferenceSchema() {
@@ -245,6 +231,6 @@ const ReferenceSchema &ds::kernelsReferenceSchema() {
       "kernel   chip    chips dtype      M      N      K  comm_bytes",
       "measured_ms",
       "bound (times in ms)",
-      kernelRows};
+      kernelRow};
   return schema;
 }

@@ -156,27 +156,13 @@ bool servingRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
   return true;
 }
 
-bool servingRows(const CsvTable &t, DiagEngine &diags,
-                 llvm::SmallVectorImpl<ReferenceRow> &rows) {
-  bool ok = true;
-  for (const CsvRow &row : t.rows()) {
-    ReferenceRow out;
-    if (servingRow(t, row, diags, out))
-      rows.push_back(std::move(out));
-    else
-      ok = false;
-    if (diags.stopped())
-      return false;
-  }
-  return ok;
-}
 } // namespace
 
 const ReferenceSchema &ds::servingReferenceSchema() {
   static const ReferenceSchema schema{
       "serving", kServingColumns,
       "model            chip   chips  tp  pp  ep  batch prompt    gen",
-      "measured_system_decode_tok_per_s", "note", servingRows};
+      "measured_system_decode_tok_per_s", "note", servingRow};
   return schema;
 }
 

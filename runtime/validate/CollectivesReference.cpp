@@ -130,26 +130,12 @@ bool evaluateRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
   return true;
 }
 
-bool evaluateCollectiveRows(const CsvTable &t, DiagEngine &diags,
-                            llvm::SmallVectorImpl<ReferenceRow> &rows) {
-  bool ok = true;
-  for (const CsvRow &row : t.rows()) {
-    ReferenceRow out;
-    if (evaluateRow(t, row, diags, out))
-      rows.push_back(std::move(out));
-    else
-      ok = false;
-    if (diags.stopped())
-      return false;
-  }
-  return ok;
-}
 } // namespace
 
 const ReferenceSchema &ds::collectivesReferenceSchema() {
   static const ReferenceSchema schema{
       "collectives", kColumns,
       "shape                ranks collective     algorithm           GiBps   hop     payload",
-      "measured_ns", "bound", evaluateCollectiveRows};
+      "measured_ns", "bound", evaluateRow};
   return schema;
 }

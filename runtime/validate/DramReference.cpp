@@ -104,25 +104,11 @@ bool evaluateRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
   return true;
 }
 
-bool evaluateDramRows(const CsvTable &t, DiagEngine &diags,
-                      llvm::SmallVectorImpl<ReferenceRow> &rows) {
-  bool ok = true;
-  for (const CsvRow &row : t.rows()) {
-    ReferenceRow out;
-    if (evaluateRow(t, row, diags, out))
-      rows.push_back(std::move(out));
-    else
-      ok = false;
-    if (diags.stopped())
-      return false;
-  }
-  return ok;
-}
 } // namespace
 
 const ReferenceSchema &ds::dramReferenceSchema() {
   static const ReferenceSchema schema{
       "dram",          kColumns, "pattern     param     req    wf     N",
-      "achieved_GBps", "limit",  evaluateDramRows};
+      "achieved_GBps", "limit",  evaluateRow};
   return schema;
 }

@@ -2,7 +2,7 @@
 //
 // Each kind of reference file (DESIGN.md 7: serving, collectives, kernels,
 // DRAM) is a schema: the columns that identify it and a function that turns
-// every row into a measured and a predicted value. validateFiles picks the
+// each row into a measured and a predicted value. validateFiles picks the
 // schema by the header and does the rest (table, error statistics, summary)
 // the same way for all of them.
 //
@@ -27,11 +27,11 @@ struct ReferenceRow {
   std::string note; ///< e.g. the limit that binds
 };
 
-/// Turns every row of \p table into a ReferenceRow. A value that cannot be
-/// understood is reported at its location; the function then returns
-/// false (after checking the other rows too).
-using EvaluateRowsFn = bool (*)(const CsvTable &table, DiagEngine &diags,
-                                llvm::SmallVectorImpl<ReferenceRow> &rows);
+/// Turns one row of \p table into \p out. A value that cannot be
+/// understood is reported at its location; the function then returns false
+/// (validateFiles goes on with the other rows).
+using EvaluateRowFn = bool (*)(const CsvTable &table, const CsvRow &row,
+                               DiagEngine &diags, ReferenceRow &out);
 
 struct ReferenceSchema {
   const char *name;                     ///< e.g. "dram"
@@ -39,7 +39,7 @@ struct ReferenceSchema {
   const char *keyHeader;                ///< titles of ReferenceRow::key
   const char *target;                   ///< the measured column, with unit
   const char *noteHeader;               ///< title of ReferenceRow::note
-  EvaluateRowsFn evaluate;
+  EvaluateRowFn evaluate;
 };
 
 } // namespace ds

@@ -145,8 +145,20 @@ bool validateFile(const std::string &file, DiagEngine &diags,
   const ReferenceSchema *schema = identify(table, file, diags);
   if (!schema || !checkFieldCounts(table, diags))
     return false;
+  // Every row is evaluated (so one run reports every bad value) unless the
+  // error limit stops it; any bad row fails the file.
   llvm::SmallVector<ReferenceRow, 64> rows;
-  if (!schema->evaluate(table, diags, rows))
+  bool ok = true;
+  for (const CsvRow &row : table.rows()) {
+    ReferenceRow r;
+    if (schema->evaluate(table, row, diags, r))
+      rows.push_back(std::move(r));
+    else
+      ok = false;
+    if (diags.stopped())
+      return false;
+  }
+  if (!ok)
     return false;
   printTable(*schema, file, rows, out);
   return true;
