@@ -104,13 +104,7 @@ bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
   out.devices = d.system->network->devices();
 
   // The DRAM is read at the temperature a fully loaded chip gives it.
-  thermal::PowerInput full;
-  full.logicStatic = chip.staticPower;
-  full.logicDynamic = std::max(0.0, chip.tdp - chip.staticPower);
-  thermal::ThermalResult hot = thermal::evaluate(chip, full);
-  out.dramTemperature =
-      hot.layers.empty() ? chip.ambient
-                         : *std::max_element(hot.layers.begin(), hot.layers.end());
+  out.dramTemperature = loadedDramTemperature(chip);
   ChipContext ctx = chipContext(chip, out.dramTemperature);
 
   // Capacity first: an over-full design is reported, not timed.

@@ -18,6 +18,7 @@
 #include "passes/KernelsReference.h"
 
 #include "passes/LibraryDesigns.h"
+#include "passes/Tiling.h"
 #include "passes/OverlapScheduling.h"
 #include "runtime/compute/ComputeModel.h"
 #include "runtime/dram/StackModel.h"
@@ -40,17 +41,12 @@ const char *const kKernelColumns[] = {"kernel", "chip",       "num_chips",
 const char *const kKernels[] = {"ag_gemm", "gemm_rs"};
 
 const LibraryDesigns *library(DiagEngine &diags, llvm::SMLoc at) {
-  static std::unique_ptr<LibraryDesigns> lib;
-  static std::string error;
-  if (!lib) {
-    lib = std::make_unique<LibraryDesigns>();
-    if (!lib->load(error))
-      lib.reset();
-  }
+  std::string error;
+  const LibraryDesigns *lib = LibraryDesigns::shared(error);
   if (!lib)
     diags.report(at, DiagKind::BadCsvValue, "chip",
                  "a library that compiles: " + error, "");
-  return lib.get();
+  return lib;
 }
 
 struct Kernel {
@@ -68,17 +64,6 @@ struct Prediction {
   double reduce = 0;  ///< gemm_rs: the sum of the partials, at the end
   int64_t stages = 1; ///< W of the overlap
 };
-
-/// The DRAM temperature a chip at TDP gives its stacks (passes/Evaluate).
-double loadedDramTemperature(const ChipIR &chip) {
-  thermal::PowerInput full;
-  full.logicStatic = chip.staticPower;
-  full.logicDynamic = std::max(0.0, chip.tdp - chip.staticPower);
-  thermal::ThermalResult hot = thermal::evaluate(chip, full);
-  return hot.layers.empty()
-             ? chip.ambient
-             : *std::max_element(hot.layers.begin(), hot.layers.end());
-}
 
 /// "" or why the row's network cannot be priced.
 std::string predict(const LibraryDesigns &lib, const Kernel &q, Prediction &p) {

@@ -13,6 +13,18 @@
 
 using namespace ds;
 
+const LibraryDesigns *LibraryDesigns::shared(std::string &error) {
+  static std::string failure;
+  static std::unique_ptr<LibraryDesigns> lib = [] {
+    auto l = std::make_unique<LibraryDesigns>();
+    if (!l->load(failure))
+      l.reset();
+    return l;
+  }();
+  error = failure;
+  return lib.get();
+}
+
 bool LibraryDesigns::load(std::string &error) {
   std::string root = shippedLibraryDir();
   std::vector<std::string> files;

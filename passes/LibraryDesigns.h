@@ -16,6 +16,10 @@ namespace ds {
 
 class LibraryDesigns {
 public:
+  /// The library, compiled once per process; null (with \p error set, and
+  /// the failure remembered) when it does not compile.
+  static const LibraryDesigns *shared(std::string &error);
+
   /// Compiles the library; false (with \p error set) when it does not.
   bool load(std::string &error);
 

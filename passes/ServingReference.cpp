@@ -30,17 +30,12 @@ const char *const kServingColumns[] = {
     "measured_system_decode_tok_per_s"};
 
 const LibraryDesigns *library(DiagEngine &diags, llvm::SMLoc at) {
-  static std::unique_ptr<LibraryDesigns> lib;
-  static std::string error;
-  if (!lib) {
-    lib = std::make_unique<LibraryDesigns>();
-    if (!lib->load(error))
-      lib.reset();
-  }
+  std::string error;
+  const LibraryDesigns *lib = LibraryDesigns::shared(error);
   if (!lib)
     diags.report(at, DiagKind::BadCsvValue, "model",
                  "a library that compiles: " + error, "");
-  return lib.get();
+  return lib;
 }
 
 struct Serving {

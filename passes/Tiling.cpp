@@ -3,8 +3,10 @@
 
 #include "runtime/dram/StackModel.h"
 #include "runtime/energy/Energy.h"
+#include "runtime/thermal/Thermal.h"
 
 #include "llvm/ADT/Hashing.h"
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 
@@ -75,6 +77,16 @@ ChipContext ds::chipContext(const ChipIR &chip, double dramTemperature) {
   c.dramEnergyPerByte =
       dram::evaluateStack(*chip.memory, stream, dramTemperature).energyPerByte;
   return c;
+}
+
+double ds::loadedDramTemperature(const ChipIR &chip) {
+  thermal::PowerInput full;
+  full.logicStatic = chip.staticPower;
+  full.logicDynamic = std::max(0.0, chip.tdp - chip.staticPower);
+  thermal::ThermalResult hot = thermal::evaluate(chip, full);
+  return hot.layers.empty()
+             ? chip.ambient
+             : *std::max_element(hot.layers.begin(), hot.layers.end());
 }
 
 TiledOp ds::tileOp(const ChipContext &c, const Op &op) {

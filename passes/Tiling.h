@@ -30,6 +30,10 @@ struct ChipContext {
 
 ChipContext chipContext(const ChipIR &chip, double dramTemperature);
 
+/// The hottest DRAM die of \p chip at full power (TDP): the temperature
+/// designs and reference kernels read their memory at.
+double loadedDramTemperature(const ChipIR &chip);
+
 /// One TiledOp per operator of \p g (collectives left empty).
 std::vector<TiledOp> tile(const ChipContext &c, const OpGraph &g);
 
