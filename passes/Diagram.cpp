@@ -52,6 +52,13 @@ void Diagram::setEdge(void *e, const char *attr, const std::string &value) {
   agsafeset(e, const_cast<char *>(attr), cstr(value), const_cast<char *>(""));
 }
 
+void Diagram::setHtml(void *obj, const char *attr, const std::string &html) {
+  Agraph_t *root = agroot(obj);
+  char *s = agstrdup_html(root, cstr(html));
+  agsafeset(obj, const_cast<char *>(attr), s, const_cast<char *>(""));
+  agstrfree(root, s);
+}
+
 bool ds::renderDiagram(Diagram &d, DiagramFormat format, std::string &out,
                        std::string &error) {
   if (format == DiagramFormat::Dot) {

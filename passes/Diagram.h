@@ -46,6 +46,10 @@ public:
   void set(struct Agraph_s *g, const char *attr, const std::string &value);
   void setNode(void *n, const char *attr, const std::string &value);
   void setEdge(void *e, const char *attr, const std::string &value);
+  /// An HTML-like attribute of a graph, node or edge (e.g. a table label):
+  /// cgraph treats a string as HTML only when it was interned with
+  /// agstrdup_html, which agsafeset then finds.
+  void setHtml(void *obj, const char *attr, const std::string &html);
 
 private:
   struct Agraph_s *g_;

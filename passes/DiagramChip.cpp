@@ -22,16 +22,6 @@
 using namespace ds;
 
 namespace {
-/// Sets an HTML-like attribute (the legend's table): cgraph marks a string
-/// as HTML only when it was interned with agstrdup_html, and agsafeset
-/// then finds that interned copy.
-void setHtml(void *obj, const char *attr, const std::string &html) {
-  Agraph_t *root = agroot(obj);
-  char *s = agstrdup_html(root, const_cast<char *>(html.c_str()));
-  agsafeset(obj, const_cast<char *>(attr), s, const_cast<char *>(""));
-  agstrfree(root, s);
-}
-
 /// Light blue (ambient) -> pale yellow -> light red (at the limit): light
 /// enough that black label text stays readable on every shade.
 std::string tempColor(double u) {
@@ -217,7 +207,7 @@ bool ds::buildChipView(const DiagramInput &in, Diagram &d, std::string &error) {
                                     : "the design is infeasible (not timed)");
   }
   html += "</TABLE>";
-  setHtml(legend, "label", html);
+  d.setHtml(legend, "label", html);
   // Below the die: beside the top die its height would stretch that rank.
   void *under = d.edge(logic, legend, "legend");
   d.setEdge(under, "style", "invis");

@@ -23,14 +23,6 @@
 using namespace ds;
 
 namespace {
-/// See DiagramChip.cpp: an HTML label must be interned with agstrdup_html.
-void setHtml(void *obj, const char *attr, const std::string &html) {
-  Agraph_t *root = agroot(obj);
-  char *s = agstrdup_html(root, const_cast<char *>(html.c_str()));
-  agsafeset(obj, const_cast<char *>(attr), s, const_cast<char *>(""));
-  agstrfree(root, s);
-}
-
 std::string q(double v, Dim d) { return formatQuantity(v, d, 3); }
 
 /// FLOPs with k/M prefixes too: decode operators are mostly MFLOP-sized,
@@ -321,6 +313,6 @@ bool ds::buildOpsView(const DiagramInput &in, Diagram &d, std::string &error) {
     html += "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\">shaded box: a collective "
             "overlapped with its operator's tiles</TD></TR>";
   html += "</TABLE>";
-  setHtml(legend, "label", html);
+  d.setHtml(legend, "label", html);
   return true;
 }

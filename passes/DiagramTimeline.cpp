@@ -365,10 +365,7 @@ bool ds::buildTimelineView(const DiagramInput &in, Diagram &d,
   d.setNode(n, "shape", "plaintext");
   d.setNode(n, "fontname", "Helvetica");
   d.setNode(n, "fontsize", "10");
-  // An HTML-like label must come from cgraph's pool of HTML strings.
-  char *label = agstrdup_html(d.graph(), const_cast<char *>(html.c_str()));
-  agsafeset(n, const_cast<char *>("label"), label, const_cast<char *>(""));
-  agstrfree(d.graph(), label);
+  d.setHtml(n, "label", html);
   return true;
 }
 

@@ -13,6 +13,30 @@
 
 using namespace ds;
 
+namespace {
+/// Library declarations are lowered through `library_use_NAME : NAME { }`.
+constexpr llvm::StringLiteral kUse = "library_use_";
+
+template <typename IR>
+const IR *findUse(const std::deque<IR> &decls, llvm::StringRef name) {
+  std::string use = (kUse + name).str();
+  for (const IR &d : decls)
+    if (d.name == use)
+      return &d;
+  return nullptr;
+}
+
+template <typename IR> std::string useNames(const std::deque<IR> &decls) {
+  std::string s;
+  for (const IR &d : decls) {
+    llvm::StringRef n = d.name;
+    if (n.consume_front(kUse))
+      s += (s.empty() ? "" : ", ") + n.str();
+  }
+  return s;
+}
+} // namespace
+
 const LibraryDesigns *LibraryDesigns::shared(std::string &error) {
   static std::string failure;
   static std::unique_ptr<LibraryDesigns> lib = [] {
@@ -49,9 +73,9 @@ bool LibraryDesigns::load(std::string &error) {
   std::string uses;
   for (const DeclInfo *d : names->sema().decls())
     if (d->kind == DeclKind::Chip || d->kind == DeclKind::Model)
-      uses += fmt::format("{} library_use_{} : {} {{ }}\n",
+      uses += fmt::format("{} {}{} : {} {{ }}\n",
                           d->kind == DeclKind::Chip ? "chip" : "model",
-                          d->name, d->name);
+                          kUse.str(), d->name, d->name);
   lib_ = compile(uses, error);
   return lib_ != nullptr;
 }
@@ -70,34 +94,21 @@ std::unique_ptr<Compilation> LibraryDesigns::compile(llvm::StringRef decls,
   return c;
 }
 
+
 const ChipIR *LibraryDesigns::chip(llvm::StringRef name) const {
-  for (const ChipIR &c : lib_->module()->chips)
-    if (c.name == "library_use_" + name.str())
-      return &c;
-  return nullptr;
+  return findUse(lib_->module()->chips, name);
 }
 
 const ModelIR *LibraryDesigns::model(llvm::StringRef name) const {
-  for (const ModelIR &m : lib_->module()->models)
-    if (m.name == "library_use_" + name.str())
-      return &m;
-  return nullptr;
+  return findUse(lib_->module()->models, name);
 }
 
 std::string LibraryDesigns::chipNames() const {
-  std::string s;
-  for (const ChipIR &c : lib_->module()->chips)
-    if (llvm::StringRef(c.name).startswith("library_use_"))
-      s += (s.empty() ? "" : ", ") + c.name.substr(12);
-  return s;
+  return useNames(lib_->module()->chips);
 }
 
 std::string LibraryDesigns::modelNames() const {
-  std::string s;
-  for (const ModelIR &m : lib_->module()->models)
-    if (llvm::StringRef(m.name).startswith("library_use_"))
-      s += (s.empty() ? "" : ", ") + m.name.substr(12);
-  return s;
+  return useNames(lib_->module()->models);
 }
 
 std::string ds::scaleUpNetwork(const ChipIR &chip, int64_t num,
@@ -110,8 +121,8 @@ std::string ds::scaleUpNetwork(const ChipIR &chip, int64_t num,
       chip.scaleUpTopology != TopologyKind::FullMesh &&
       chip.scaleUpTopology != TopologyKind::Ring)
     topo = "switch";
-  llvm::StringRef id = llvm::StringRef(chip.name).drop_front(
-      llvm::StringRef(chip.name).startswith("library_use_") ? 12 : 0);
+  llvm::StringRef id = chip.name;
+  id.consume_front(kUse);
   std::string link = fmt::format("{}.scale_up.bandwidth", id.str());
   // A full mesh splits a chip's links over the peers of a whole node, used
   // or not.
