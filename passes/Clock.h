@@ -22,9 +22,6 @@ namespace ds {
 double sustainedClock(const ChipIR &chip, double logicDynamic,
                       double dramPower);
 
-/// True when \p b scales with the core clock.
-inline bool clockBound(compute::Bound b) { return b != compute::Bound::Dram; }
-
 /// \p c's time at clock scale \p s (clock-bound work stretches; DRAM-bound
 /// keeps its time, never below the stretched compute).
 double timeAtClock(const compute::OpCost &c, double s);

@@ -18,7 +18,6 @@
 #include "passes/ModelToOps.h"
 #include "passes/NetworkAbstraction.h"
 #include "passes/Partition.h"
-#include "runtime/dram/StackModel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -108,10 +107,7 @@ bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
   ChipContext ctx = chipContext(chip, out.dramTemperature);
 
   // Capacity first: an over-full design is reported, not timed.
-  dram::Pattern probe;
-  probe.requestBytes = 4 * chip.memory->sector;
-  double capacity =
-      dram::evaluateStack(*chip.memory, probe, out.dramTemperature).capacity;
+  double capacity = ctx.dramCapacity;
   OpGraph decodeGraph = buildGraph(d, out.layout, Phase::Decode, w.prompt);
   out.memory = memoryUse(d, decodeGraph, capacity);
   if (out.memory.total() > capacity) {
@@ -200,10 +196,8 @@ bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
   pin.logicStatic = chip.staticPower;
   double dramDynamic = M * out.decode.step.dramBytes * ctx.dramEnergyPerByte /
                        out.tpot;
-  double background =
-      dram::evaluateStack(*chip.memory, probe, out.dramTemperature)
-          .backgroundPower;
-  pin.dramPerStack = (dramDynamic + background) / double(chip.memory->stacks);
+  pin.dramPerStack =
+      (dramDynamic + ctx.dramBackground) / double(chip.memory->stacks);
   pin.logicDynamic =
       std::max(0.0, out.decode.power - chip.staticPower - dramDynamic);
   out.thermal = thermal::evaluate(chip, pin);

@@ -10,7 +10,6 @@
 #include "passes/Clock.h"
 #include "passes/ModelToOps.h"
 #include "passes/Partition.h"
-#include "runtime/dram/StackModel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -162,11 +161,7 @@ bool ds::runPhase(const DesignIR &d, const ParallelLayout &l, Phase ph,
   // with the clock (alpha >= 1), so bisect.
   const ChipIR &c = *chip.chip;
   double devices = double(d.system->network->devices());
-  dram::Pattern probe;
-  probe.requestBytes = 4 * c.memory->sector;
-  double background =
-      dram::evaluateStack(*c.memory, probe, chip.dramTemperature)
-          .backgroundPower;
+  double background = chip.dramBackground;
   auto within = [&](const ScheduledStep &st) {
     double dram = st.dramBytes * chip.dramEnergyPerByte / st.time;
     double link = st.networkEnergy / devices / st.time;

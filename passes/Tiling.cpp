@@ -74,8 +74,10 @@ ChipContext ds::chipContext(const ChipIR &chip, double dramTemperature) {
   stream.kind = dram::PatternKind::Sequential;
   stream.requestBytes = 4 * chip.memory->sector;
   stream.outstanding = 1e9;
-  c.dramEnergyPerByte =
-      dram::evaluateStack(*chip.memory, stream, dramTemperature).energyPerByte;
+  dram::StackResult r = dram::evaluateStack(*chip.memory, stream, dramTemperature);
+  c.dramEnergyPerByte = r.energyPerByte;
+  c.dramCapacity = r.capacity;
+  c.dramBackground = r.backgroundPower;
   return c;
 }
 

@@ -26,6 +26,8 @@ struct ChipContext {
   const ChipIR *chip = nullptr;
   double dramTemperature = 0;
   double dramEnergyPerByte = 0; ///< J/B for streaming traffic
+  double dramCapacity = 0;      ///< bytes on the chip
+  double dramBackground = 0;    ///< W of all dies, whatever the traffic
 };
 
 ChipContext chipContext(const ChipIR &chip, double dramTemperature);

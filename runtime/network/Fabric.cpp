@@ -275,11 +275,6 @@ double Fabric::classSize(uint32_t id) const {
              : inst * double(spec_.levels[li.level].size());
 }
 
-bool Fabric::symmetric(uint32_t id) const {
-  const LinkInfo &li = link(id);
-  return layout_[li.level].upPorts == 1 || li.kind == LinkKind::Crossbar;
-}
-
 std::string Fabric::linkName(uint32_t id) const {
   const LinkInfo &li = link(id);
   unsigned l = li.level;

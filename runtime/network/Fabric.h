@@ -80,9 +80,6 @@ public:
   uint32_t reverse(uint32_t id) const;
   /// Readable name, e.g. "rack#0 crossbar" or "board#3 up 5".
   std::string linkName(uint32_t id) const;
-  /// True when the link's load is the same for every translate of a group
-  /// aligned with the digits (false for per-port links under `nearest`).
-  bool symmetric(uint32_t id) const;
 
   /// Every digit translation (cyclic per digit) maps the fabric onto
   /// itself: no mesh or chain level and no per-port (nearest) links.
