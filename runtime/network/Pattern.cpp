@@ -387,6 +387,7 @@ Pattern ds::net::routePattern(const Fabric &f, const StepPlan &s, Group g,
         ++bucket;
       if (bucket == out.bucketFraction.size()) {
         out.bucketFraction.push_back(st.fraction);
+        out.bucketPhase.push_back(unsigned(out.phases.size()));
         out.bucketEnergy.push_back(0);
       }
       LatencyTerm term;

@@ -68,6 +68,7 @@ struct LinkClass {
 struct Pattern {
   std::vector<PhasePattern> phases;
   std::vector<double> bucketFraction; ///< steps of one phase and fraction
+  std::vector<unsigned> bucketPhase;  ///< the phase of each bucket
   std::vector<double> bucketEnergy;   ///< J per wire byte, every group
   std::vector<LinkClass> classes;
   int64_t groups = 1;

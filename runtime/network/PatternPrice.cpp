@@ -26,10 +26,7 @@ PatternPrice ds::net::pricePattern(const Pattern &p, const FabricSpec &f,
     wire[b] = wireBytes(f, p.bucketFraction[b] * bytes);
     r.energy += p.bucketEnergy[b] * wire[b];
   }
-  llvm::SmallVector<unsigned, 32> phaseOf(wire.size());
-  for (unsigned i = 0; i < p.phases.size(); ++i)
-    for (unsigned b = p.phases[i].firstBucket; b < p.phases[i].endBucket; ++b)
-      phaseOf[b] = i;
+  const std::vector<unsigned> &phaseOf = p.bucketPhase;
   // Dependent steps add their latencies; independent ones overlap.
   for (const PhasePattern &ph : p.phases) {
     double phaseLatency = 0;
