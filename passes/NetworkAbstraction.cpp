@@ -70,8 +70,8 @@ std::vector<CommOp> ds::stepCollectives(const DesignIR &d,
       m.experts > 0 ? std::ceil(double(m.layers - m.denseLayers) / double(s.pp))
                     : 0;
   std::vector<CommOp> ops;
-  auto add = [&](const char *what, ParallelDim dim, net::Collective c,
-                 double bytes, double count) {
+  auto add = [&](const char *what, const char *partner, ParallelDim dim,
+                 net::Collective c, double bytes, double count) {
     if (deg(dim) < 2 || count <= 0 || bytes <= 0)
       return;
     CommOp op;
@@ -82,24 +82,29 @@ std::vector<CommOp> ds::stepCollectives(const DesignIR &d,
     op.algorithm = scheduledAlgorithm(s, c);
     op.bytes = bytes;
     op.count = count;
+    op.partner = partner;
     ops.push_back(std::move(op));
   };
   using C = net::Collective;
   // Tokens on one rank: SP splits them, and CP splits the prompt.
-  double local = tokens / double(s.sp) /
-                 (ph == Phase::Prefill ? double(s.cp) : 1.0);
+  double local =
+      tokens / double(s.sp) / (ph == Phase::Prefill ? double(s.cp) : 1.0);
   double hidden = local * double(m.hidden) * act;
-  add("attention output", ParallelDim::TP, C::AllReduce, hidden, stageLayers);
+  add("attention output", "o_proj", ParallelDim::TP, C::AllReduce, hidden,
+      stageLayers);
   // The MLP's all-reduce: dense layers after mlp.down, MoE layers after
   // the experts (their partners differ, and so does what overlaps).
   double denseStage = stageLayers - moeLayers;
-  add("MLP output", ParallelDim::TP, C::AllReduce, hidden, denseStage);
-  add("MoE output", ParallelDim::TP, C::AllReduce, hidden, moeLayers);
-  add("sequence gather", ParallelDim::SP, C::AllGather, hidden, stageLayers);
-  add("sequence scatter", ParallelDim::SP, C::ReduceScatter,
+  add("MLP output", "mlp.down", ParallelDim::TP, C::AllReduce, hidden,
+      denseStage);
+  add("MoE output", m.sharedExperts > 0 ? "moe.shared.down" : "moe.down",
+      ParallelDim::TP, C::AllReduce, hidden, moeLayers);
+  add("sequence gather", "qkv", ParallelDim::SP, C::AllGather, hidden,
+      stageLayers);
+  add("sequence scatter", "o_proj", ParallelDim::SP, C::ReduceScatter,
       hidden * double(s.sp), stageLayers);
   if (ph == Phase::Prefill)
-    add("context K/V gather", ParallelDim::CP, C::AllGather,
+    add("context K/V gather", "attention", ParallelDim::CP, C::AllGather,
         local *
             (m.kvRank > 0
                  ? double(m.kvRank + m.ropeDim)
@@ -108,8 +113,8 @@ std::vector<CommOp> ds::stepCollectives(const DesignIR &d,
             kv,
         stageLayers);
   else
-    add("context partial outputs", ParallelDim::CP, C::AllReduce, hidden,
-        stageLayers);
+    add("context partial outputs", "attention", ParallelDim::CP, C::AllReduce,
+        hidden, stageLayers);
   // Tokens each EP rank dispatches: the distinct tokens of its EP group
   // (one replica's per TP group it spans) over ep.
   double dispatched = local / double(std::min(s.tp, s.ep));
@@ -119,12 +124,12 @@ std::vector<CommOp> ds::stepCollectives(const DesignIR &d,
   // attention replicates them) and sums the experts' partial outputs in
   // the TP all-reduce; only EP across TP groups moves tokens all-to-all.
   if (s.ep > s.tp) {
-    add("expert dispatch", ParallelDim::EP, C::AllToAll, perDestination,
-        moeLayers);
-    add("expert combine", ParallelDim::EP, C::AllToAll, perDestination,
-        moeLayers);
+    add("expert dispatch", "moe.up", ParallelDim::EP, C::AllToAll,
+        perDestination, moeLayers);
+    add("expert combine", "moe.down", ParallelDim::EP, C::AllToAll,
+        perDestination, moeLayers);
   }
-  add("stage activations", ParallelDim::PP, C::SendRecv, hidden, 1);
+  add("stage activations", "", ParallelDim::PP, C::SendRecv, hidden, 1);
   return ops;
 }
 

@@ -27,6 +27,9 @@ struct CommOp {
   Algorithm algorithm = Algorithm::Auto;
   double bytes = 0;  ///< S of the collective (see runtime/network)
   double count = 0;  ///< times per forward step on one device
+  /// The operator whose tiles it overlaps (data it feeds or drains), or
+  /// "" for none.
+  const char *partner = "";
 };
 
 struct PricedComm {

@@ -219,17 +219,7 @@ void ds::partition(const DesignIR &d, const ParallelLayout &l, OpGraph &g) {
     op.name = fmt::format("{}.{}", parallelDimName(c.dim),
                           net::collectiveName(c.collective));
     op.count = c.count;
-    const char *partner = c.what == "attention output"   ? "o_proj"
-                          : c.what == "MLP output"       ? "mlp.down"
-                          : c.what == "sequence gather"  ? "qkv"
-                          : c.what == "sequence scatter" ? "o_proj"
-                          : c.what == "expert dispatch"  ? "moe.up"
-                          : c.what == "expert combine"   ? "moe.down"
-                          : c.what.rfind("context", 0) == 0 ? "attention"
-                                                            : "";
-    if (c.what == "MoE output")
-      partner = find("moe.shared.down") >= 0 ? "moe.shared.down" : "moe.down";
-    op.overlapsWith = *partner ? find(partner) : -1;
+    op.overlapsWith = *c.partner ? find(c.partner) : -1;
     op.comm = std::move(c);
     op.name += "." + op.comm.what;
     out.push_back(std::move(op));
