@@ -61,11 +61,7 @@ MemoryUse memoryUse(const DesignIR &d, const OpGraph &g, double capacity) {
   // tied head is the embedding itself).
   u.weights += s.pp == 1 ? head + embedding : std::max(head, embedding);
   double stageLayers = std::ceil(double(m.layers) / double(s.pp));
-  double perTokenLayer =
-      (m.kvRank > 0 ? double(m.kvRank + m.ropeDim)
-                    : 2.0 * double(std::max<int64_t>(1, m.kvHeads / s.tp) *
-                                   m.headDim)) *
-      dtypeBytes(m.kvCache);
+  double perTokenLayer = kvValuesPerTokenLayer(m, s.tp) * dtypeBytes(m.kvCache);
   double context = double(w.prompt + w.generate) / double(s.cp);
   double sequences = std::ceil(double(w.batch) / double(s.dp)) / double(s.sp);
   u.kvCache = stageLayers * perTokenLayer * context * sequences;

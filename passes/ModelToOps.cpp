@@ -203,8 +203,13 @@ double ds::modelWeightBytes(const ModelIR &m) {
               embed);
 }
 
+double ds::kvValuesPerTokenLayer(const ModelIR &m, int64_t tp) {
+  if (m.kvRank > 0)
+    return double(m.kvRank + m.ropeDim);
+  return 2.0 * double(std::max<int64_t>(1, m.kvHeads / tp) * m.headDim);
+}
+
 double ds::kvBytesPerToken(const ModelIR &m) {
-  double perLayer = m.kvRank > 0 ? double(m.kvRank + m.ropeDim)
-                                 : 2.0 * double(m.kvHeads * m.headDim);
-  return perLayer * double(m.layers) * dtypeBytes(m.kvCache);
+  return kvValuesPerTokenLayer(m, 1) * double(m.layers) *
+         dtypeBytes(m.kvCache);
 }

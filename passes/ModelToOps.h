@@ -30,6 +30,11 @@ double modelWeightBytes(const ModelIR &m);
 /// KV-cache bytes per token of context, all layers, one replica.
 double kvBytesPerToken(const ModelIR &m);
 
+/// Cached values per token and layer on one of \p tp devices: MLA's latent
+/// (replicated), else K and V of the local KV heads (replicated when tp
+/// exceeds them).
+double kvValuesPerTokenLayer(const ModelIR &m, int64_t tp);
+
 } // namespace ds
 
 #endif

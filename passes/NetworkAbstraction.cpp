@@ -14,6 +14,8 @@
 //===----------------------------------------------------------------------===//
 #include "passes/NetworkAbstraction.h"
 
+#include "passes/ModelToOps.h"
+
 #include <cmath>
 #include <fmt/format.h>
 
@@ -105,13 +107,7 @@ std::vector<CommOp> ds::stepCollectives(const DesignIR &d,
       hidden * double(s.sp), stageLayers);
   if (ph == Phase::Prefill)
     add("context K/V gather", "attention", ParallelDim::CP, C::AllGather,
-        local *
-            (m.kvRank > 0
-                 ? double(m.kvRank + m.ropeDim)
-                 : 2.0 * double(std::max<int64_t>(1, m.kvHeads / s.tp) *
-                                m.headDim)) *
-            kv,
-        stageLayers);
+        local * kvValuesPerTokenLayer(m, s.tp) * kv, stageLayers);
   else
     add("context partial outputs", "attention", ParallelDim::CP, C::AllReduce,
         hidden, stageLayers);
