@@ -58,6 +58,19 @@ void DiagEngine::emit(llvm::SMRange range, DiagKind kind,
       text += redirectContext;
     }
   }
+  if (quiet) {
+    if (info.severity == Severity::Error) {
+      if (captured.empty()) {
+        captured = text;
+        capturingNotes = true;
+      } else {
+        capturingNotes = false;
+      }
+    } else if (info.severity == Severity::Note && capturingNotes) {
+      captured += " (" + text + ")";
+    }
+    return;
+  }
   if (showKind)
     text += std::string(" [") + info.name + "]";
 
@@ -83,6 +96,15 @@ void DiagEngine::emit(llvm::SMRange range, DiagKind kind,
   if (range.End.isValid() && range.End.getPointer() > loc.getPointer() + 1)
     ranges.push_back(range);
   sm.PrintMessage(os, loc, smKind, text, ranges);
+}
+
+void DiagEngine::resetErrors() {
+  errors = 0;
+  limitHit = false;
+  lastSuppressed = false;
+  capturingNotes = false;
+  seen.clear();
+  captured.clear();
 }
 
 void DiagEngine::suggest(llvm::SMRange range, llvm::StringRef suggestion) {

@@ -68,6 +68,17 @@ public:
   void clearRedirect() { setRedirect({}, ""); }
 
   void setShowKind(bool show) { showKind = show; }
+  /// Quiet engines print nothing; they count errors and keep the first
+  /// error's message (with the notes right after it) for firstError().
+  /// Sweep points fail by the thousand and are reported as one line each.
+  void setQuiet(bool quiet) { this->quiet = quiet; }
+  /// The first error since the last resetErrors(), one line, no location:
+  /// "message (note) (note)". Empty when there was none or the engine is
+  /// loud.
+  const std::string &firstError() const { return captured; }
+  /// Forgets every error so far (count, limit, duplicates, firstError()),
+  /// so that one engine can judge many independent attempts.
+  void resetErrors();
   /// Stop after \p limit errors; 0 means no limit.
   void setErrorLimit(unsigned limit) { errorLimit = limit; }
   llvm::SourceMgr &sourceMgr() { return sm; }
@@ -82,6 +93,9 @@ private:
   bool limitHit = false;
   bool lastSuppressed = false;
   bool showKind = false;
+  bool quiet = false;
+  bool capturingNotes = false;
+  std::string captured;
   std::vector<unsigned> synthetic;
   std::set<std::pair<const char *, std::string>> seen;
   llvm::SMRange redirectRange;

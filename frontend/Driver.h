@@ -46,6 +46,8 @@ public:
 
   Sema &sema() { return *semaPtr; }
   const Module *module() const { return ir.get(); }
+  /// The IR for in-place rewriting (frontend/Instantiator.h).
+  Module *mutableModule() { return ir.get(); }
   llvm::SourceMgr &sourceMgr() { return sm; }
   DiagEngine &diags() { return diagEngine; }
 

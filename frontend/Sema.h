@@ -14,6 +14,8 @@
 #include "ir/IR.h"
 #include "ir/Schema.h"
 #include "ir/Value.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/Optional.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
@@ -68,6 +70,36 @@ struct CheckedSweep {
   std::vector<ExprPtr> pareto;
 };
 
+/// A node of the dependency graph: a field of a declaration (the second
+/// member is its FieldSchema) or one of its CHECK rules (a CheckSchema).
+using DepKey = std::pair<DeclInfo *, const void *>;
+
+/// Who read what while fields were evaluated: readersOf(k) are the fields
+/// and rules whose value used k (directly, through a reference, or in a
+/// schema default). Only recorded while Sema::trackDependencies is on.
+class DependencyGraph {
+public:
+  void record(DepKey reader, DepKey read) {
+    if (reader != read && edges.insert({reader, read}).second)
+      readers[read].push_back(reader);
+  }
+  llvm::ArrayRef<DepKey> readersOf(DepKey k) const {
+    auto it = readers.find(k);
+    return it == readers.end() ? llvm::ArrayRef<DepKey>() : it->second;
+  }
+  /// Grows with every new edge: a cheap "did the graph change" test.
+  size_t size() const { return edges.size(); }
+  /// The rule \p k names, or null when it names a field.
+  static const CheckSchema *rule(DepKey k);
+  static const FieldSchema *field(DepKey k) {
+    return rule(k) ? nullptr : static_cast<const FieldSchema *>(k.second);
+  }
+
+private:
+  llvm::DenseMap<DepKey, llvm::SmallVector<DepKey, 2>> readers;
+  llvm::DenseSet<std::pair<DepKey, DepKey>> edges;
+};
+
 /// The shipped .ds library: $DEEPSTACK_LIB if set, else the source tree's
 /// lib/ (searched last by every import).
 std::string shippedLibraryDir();
@@ -112,6 +144,19 @@ public:
   /// "pod.board" for a level, the name for anything else.
   static std::string qualifiedName(const DeclInfo &d);
 
+  /// Records which fields every field and CHECK rule reads (dependencies())
+  /// from now on; off by default, since one compile never needs it.
+  void trackDependencies(bool on) { tracking = on; }
+  const DependencyGraph &dependencies() const { return deps; }
+  /// Checks \p v against \p f's schema as if \p d set it (errors reported
+  /// at \p d's name).
+  llvm::Optional<Value> coerceValue(DeclInfo &d, const FieldSchema &f,
+                                    const Value &v) {
+    return coerce(d, f, v, nullptr);
+  }
+  /// Re-runs one CHECK rule of \p d; false when it fails (reported).
+  bool recheck(DeclInfo &d, const CheckSchema &rule);
+
   /// A schema expression (default or check) parsed once per process.
   const ast::Expr *schemaExpr(llvm::StringRef text);
 
@@ -133,7 +178,7 @@ private:
   void applySettings();
   void merge(DeclInfo &d);
   void checkDecl(DeclInfo &d);
-  void checkConstraints(DeclInfo &d);
+  void checkConstraints(DeclInfo &d, const CheckSchema *only = nullptr);
   void checkSweep(DeclInfo &d);
   void verifyComplete();
   bool looksLikeBadTopology(const ast::Expr &e) const;
@@ -162,6 +207,10 @@ private:
   std::vector<std::unique_ptr<ast::Item>> settings;
   llvm::StringMap<ast::ExprPtr> schemaExprs;
   std::vector<CheckedSweep> checkedSweeps;
+  bool tracking = false;
+  DependencyGraph deps;
+  /// The fields and rules being evaluated, innermost last (when tracking).
+  std::vector<DepKey> evaluating;
   friend class SweepChecker;
 };
 

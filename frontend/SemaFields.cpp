@@ -262,14 +262,46 @@ bool Sema::resolveLValue(const ast::Expr &e, DeclInfo *&decl,
   return false;
 }
 
+const CheckSchema *DependencyGraph::rule(DepKey k) {
+  llvm::ArrayRef<CheckSchema> checks = kindSchema(k.first->kind).checks;
+  auto p = reinterpret_cast<uintptr_t>(k.second);
+  if (p >= reinterpret_cast<uintptr_t>(checks.begin()) &&
+      p < reinterpret_cast<uintptr_t>(checks.end()))
+    return static_cast<const CheckSchema *>(k.second);
+  return nullptr;
+}
+
+namespace {
+/// Makes \p key the reader of every field read until it goes out of scope.
+struct Evaluating {
+  Evaluating(std::vector<DepKey> &stack, bool on, DepKey key)
+      : stack(on ? &stack : nullptr) {
+    if (on)
+      stack.push_back(key);
+  }
+  ~Evaluating() {
+    if (stack)
+      stack->pop_back();
+  }
+  std::vector<DepKey> *stack;
+};
+} // namespace
+
 llvm::Optional<Value> Sema::fieldValue(DeclInfo &d, llvm::StringRef path,
                                        llvm::SMRange use) {
+  const FieldSchema *f = nullptr;
+  if (tracking) {
+    f = kindSchema(d.kind).findField(path);
+    if (f && !evaluating.empty())
+      deps.record(evaluating.back(), {&d, f});
+  }
   auto it = d.values.find(path);
   if (it != d.values.end())
     return it->second;
   if (d.failed.count(path))
     return llvm::None;
-  const FieldSchema *f = kindSchema(d.kind).findField(path);
+  if (!f)
+    f = kindSchema(d.kind).findField(path);
   if (!f)
     return llvm::None;
   if (d.inProgress.count(path)) {
@@ -278,6 +310,7 @@ llvm::Optional<Value> Sema::fieldValue(DeclInfo &d, llvm::StringRef path,
     return llvm::None;
   }
   d.inProgress.insert(path);
+  Evaluating frame(evaluating, tracking, {&d, f});
   llvm::Optional<Value> result;
   auto bound = d.merged.find(path);
   if (bound != d.merged.end()) {
@@ -471,9 +504,18 @@ void collectPaths(const ast::Expr &e, std::vector<std::string> &out) {
 }
 } // namespace
 
-void Sema::checkConstraints(DeclInfo &d) {
+bool Sema::recheck(DeclInfo &d, const CheckSchema &rule) {
+  unsigned before = diags.errorCount();
+  checkConstraints(d, &rule);
+  return diags.errorCount() == before;
+}
+
+void Sema::checkConstraints(DeclInfo &d, const CheckSchema *only) {
   const KindSchema &k = kindSchema(d.kind);
   for (const CheckSchema &c : k.checks) {
+    if (only && &c != only)
+      continue;
+    Evaluating frame(evaluating, tracking, {&d, &c});
     const ast::Expr *e = schemaExpr(c.expr);
     if (!e)
       continue;
