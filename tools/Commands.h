@@ -35,9 +35,10 @@ bool pickChip(Compilation &c, llvm::StringRef designName,
 bool writeOutput(DiagEngine &diags, const std::string &text,
                  const std::string &outputFile);
 
-extern llvm::cl::SubCommand reportCmd, dotCmd;
+extern llvm::cl::SubCommand reportCmd, dotCmd, sweepCmd;
 int runReport();
 int runDot();
+int runSweep();
 
 } // namespace tool
 } // namespace ds

@@ -178,6 +178,8 @@ int dispatch() {
     return runEmit();
   if (reportCmd)
     return runReport();
+  if (sweepCmd)
+    return runSweep();
   if (validateCmd) {
     llvm::SourceMgr sm;
     DiagEngine diags(sm);

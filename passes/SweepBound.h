@@ -1,0 +1,81 @@
+//===- SweepBound.h - Enclosures of a subtree's metrics ---------*- C++ -*-===//
+//
+// At a node of the search (levels above it assigned), an interval for every
+// axis and every metric that encloses all points below. Assigned axes are
+// points; unassigned axes span their values. Metrics come from a roofline
+// of the design: once the hardware levels are assigned the chip's peak
+// DRAM bandwidth, peak compute, kernel fixed cost and capacity are exact,
+// and the decode work per device (weights and KV cache read, FLOPs, kernels
+// per token period) has a lower bound over the schedule and workload axes
+// still open. Metrics without a bound span everything, which never prunes.
+// Every evaluated leaf is checked against its own bound (a violation is a
+// model/bound bug and is counted in the statistics).
+//
+//===----------------------------------------------------------------------===//
+#ifndef DEEPSTACK_PASSES_SWEEPBOUND_H
+#define DEEPSTACK_PASSES_SWEEPBOUND_H
+
+#include "passes/SweepSpace.h"
+#include <vector>
+
+namespace ds {
+
+/// True when every metric \p sweep's objective reads has a roofline bound
+/// (otherwise \p why names the first that has none).
+bool canBoundObjective(const SweepIR &sweep, std::string &why);
+
+class SweepBound {
+public:
+  SweepBound(Instantiator &inst, const SweepSpace &space, PathEnv &env);
+
+  /// Axis intervals below level \p k, declaration order.
+  const std::vector<Interval> &axes(unsigned k);
+  /// Metric intervals below level \p k, ir/Metrics.def order.
+  const std::vector<Interval> &metrics(unsigned k);
+  /// The interval of a non-axis field at this node (fields that no axis
+  /// reaches are points; the others span everything until assigned).
+  Interval field(llvm::StringRef qualified, unsigned k);
+  /// Metrics the roofline encloses.
+  static bool bounded(llvm::StringRef metric);
+
+private:
+  /// What the hardware offers one device (exact once hardware is fixed).
+  struct Supply {
+    bool valid = false;
+    double bandwidth = 0; ///< B/s: peak DRAM bandwidth * utilization
+    double flops = 0;     ///< FLOP/s: peak for the model's types * util.
+    double launch = 0;    ///< s per kernel
+    double capacity = 0;  ///< bytes
+    double staticPower = 0; ///< W
+    double devices = 0;
+  };
+  /// What the model asks of a replica, unpartitioned (a lower bound on
+  /// what any partition asks of a device, times tp).
+  struct Demand {
+    double weights = 0;   ///< bytes: GEMM weights but experts, embedding, head
+    double flopsPerToken = 0; ///< GEMM FLOPs per token, same operators
+    double kvPerToken = 0;    ///< bytes of KV cache per token, all layers
+    double kernels = 0;       ///< compute kernels per step, all layers
+  };
+  void roofline(unsigned k);
+  Interval axisInterval(unsigned axis, unsigned k);
+  bool supplyAt(unsigned k, Supply &s);
+  bool demandAt(unsigned k, Demand &d);
+
+  Instantiator &inst;
+  const SweepSpace &space;
+  PathEnv &env;
+  std::vector<Interval> axisIv, metricIv;
+  std::vector<int> levelOf; ///< axis -> level
+  unsigned modelLevel = 0;  ///< levels below it may change the model
+  Supply supply;
+  uint64_t supplyKey[3] = {~0ull, ~0ull, ~0ull};
+  const void *supplyChip = nullptr;
+  Demand demand;
+  uint64_t demandKey = ~0ull;
+  const void *demandModel = nullptr;
+};
+
+} // namespace ds
+
+#endif

@@ -1,0 +1,408 @@
+//===- SweepDriver.cpp - Running a search on threads ----------------------===//
+#include "passes/SweepDriver.h"
+
+#include "passes/SweepWorker.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <thread>
+
+using namespace ds;
+using search::Point;
+using search::ResultSet;
+namespace json = llvm::json;
+
+namespace {
+std::atomic<bool> stopRequested{false};
+
+// JSON has no infinities, NaN or negative zero, and llvm::json would write
+// the first two as bare words it cannot read back: they travel as strings.
+// Finite numbers print with 17 digits, so every double reads back exactly.
+json::Value number(double x) {
+  if (std::isnan(x))
+    return "nan";
+  if (std::isinf(x))
+    return x > 0 ? "inf" : "-inf";
+  if (x == 0 && std::signbit(x))
+    return "-0";
+  return x;
+}
+
+bool readNumber(const json::Value &v, double &x) {
+  if (auto d = v.getAsNumber()) {
+    x = *d;
+    return true;
+  }
+  auto s = v.getAsString();
+  if (!s)
+    return false;
+  if (*s == "nan")
+    x = std::nan("");
+  else if (*s == "inf" || *s == "-inf")
+    x = *s == "inf" ? INFINITY : -INFINITY;
+  else if (*s == "-0")
+    x = -0.0;
+  else
+    return false;
+  return true;
+}
+
+json::Array numbers(const std::vector<double> &v) {
+  json::Array a;
+  for (double x : v)
+    a.push_back(number(x));
+  return a;
+}
+
+bool readNumbers(const json::Value *v, std::vector<double> &out) {
+  const json::Array *a = v ? v->getAsArray() : nullptr;
+  if (!a)
+    return false;
+  for (const json::Value &x : *a) {
+    double d;
+    if (!readNumber(x, d))
+      return false;
+    out.push_back(d);
+  }
+  return true;
+}
+
+json::Object pointJson(const Point &p) {
+  json::Array path;
+  for (uint32_t i : p.path)
+    path.push_back(int64_t(i));
+  return json::Object{{"path", std::move(path)},
+                      {"objective", number(p.objective)},
+                      {"pareto", numbers(p.pareto)},
+                      {"axes", numbers(p.axes)},
+                      {"metrics", numbers(p.metrics)}};
+}
+
+bool readPoint(const json::Value &v, Point &p) {
+  const json::Object *o = v.getAsObject();
+  if (!o)
+    return false;
+  std::vector<double> path;
+  const json::Value *obj = o->get("objective");
+  if (!obj || !readNumber(*obj, p.objective) ||
+      !readNumbers(o->get("path"), path) ||
+      !readNumbers(o->get("pareto"), p.pareto) ||
+      !readNumbers(o->get("axes"), p.axes) ||
+      !readNumbers(o->get("metrics"), p.metrics))
+    return false;
+  for (double i : path)
+    p.path.push_back(uint32_t(i));
+  return true;
+}
+
+const char *const kStatNames[] = {"evaluated", "pruned_bound",
+                                  "pruned_constraint", "infeasible",
+                                  "invalid", "bound_violations"};
+uint64_t *statField(SweepStats &s, int i) {
+  uint64_t *f[] = {&s.evaluated,  &s.prunedBound, &s.prunedConstraint,
+                   &s.infeasible, &s.invalid,     &s.boundViolations};
+  return f[i];
+}
+
+/// The statistics and points of a result set: the body shared by the
+/// checkpoint and the messages of MPI ranks.
+void writeResults(json::Object &o, const ResultSet &results,
+                  const SweepStats &stats) {
+  json::Array top, pareto;
+  for (const Point &p : results.top())
+    top.push_back(pointJson(p));
+  for (const Point &p : results.paretoSet())
+    pareto.push_back(pointJson(p));
+  json::Object st;
+  SweepStats copy = stats;
+  for (int i = 0; i < 6; ++i)
+    st[kStatNames[i]] = int64_t(*statField(copy, i));
+  o["stats"] = std::move(st);
+  o["top"] = std::move(top);
+  o["pareto"] = std::move(pareto);
+}
+
+bool readResults(const json::Object &o, ResultSet &results,
+                 SweepStats &stats) {
+  if (const json::Object *st = o.getObject("stats"))
+    for (int i = 0; i < 6; ++i)
+      if (auto v = st->getInteger(kStatNames[i]))
+        *statField(stats, i) = uint64_t(*v);
+  for (const char *key : {"top", "pareto"})
+    if (const json::Array *a = o.getArray(key))
+      for (const json::Value &v : *a) {
+        Point p;
+        if (!readPoint(v, p))
+          return false;
+        results.offer(p);
+      }
+  return true;
+}
+
+std::string print(const json::Value &v) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << v;
+  return os.str();
+}
+} // namespace
+
+void ds::requestSweepStop() { stopRequested = true; }
+bool ds::sweepStopRequested() { return stopRequested.load(); }
+
+std::string ds::sweepFingerprint(SweepSearch &s) {
+  std::string f = s.sweep().name + "|" + std::to_string(s.tasks().size());
+  for (const SweepAxis &a : s.sweep().axes)
+    f += "|" + a.decl + "." + a.field + "=" + a.values->str();
+  for (const ExprPtr &c : s.sweep().constraints)
+    f += "|require " + c->str();
+  if (s.sweep().objective)
+    f += "|objective " + s.sweep().objective->str() +
+         (s.sweep().maximize ? " max" : " min");
+  f += "|top " + std::to_string(s.sweep().topN);
+  for (const ExprPtr &p : s.sweep().pareto)
+    f += "|pareto " + p->str();
+  return f;
+}
+
+bool ds::saveCheckpoint(const std::string &file, const std::string &fingerprint,
+                        const std::set<size_t> &done, const ResultSet &results,
+                        const SweepStats &stats, std::string &error) {
+  json::Array doneArr;
+  for (size_t t : done)
+    doneArr.push_back(int64_t(t));
+  json::Object root{{"deepstack_checkpoint", 1},
+                    {"fingerprint", fingerprint},
+                    {"done", std::move(doneArr)}};
+  writeResults(root, results, stats);
+  std::string text = print(json::Value(std::move(root))) + "\n";
+  if (llvm::Error e = llvm::writeFileAtomically(file + ".tmp%%%%%%", file, text)) {
+    error = "cannot write checkpoint '" + file + "': " + llvm::toString(std::move(e));
+    return false;
+  }
+  return true;
+}
+
+bool ds::loadCheckpoint(const std::string &file, const std::string &fingerprint,
+                        std::set<size_t> &done, ResultSet &results,
+                        SweepStats &stats, std::string &error) {
+  auto buf = llvm::MemoryBuffer::getFile(file);
+  if (!buf)
+    return true; // no checkpoint yet: a fresh start
+  auto parsed = json::parse((*buf)->getBuffer());
+  const json::Object *o = parsed ? parsed->getAsObject() : nullptr;
+  if (!parsed)
+    llvm::consumeError(parsed.takeError());
+  if (!o || !o->getInteger("deepstack_checkpoint")) {
+    error = "'" + file + "' is not a deepstack sweep checkpoint";
+    return false;
+  }
+  auto fp = o->getString("fingerprint");
+  if (!fp || *fp != fingerprint) {
+    error = "checkpoint '" + file + "' belongs to another sweep (or the sweep "
+            "changed); delete it to start over";
+    return false;
+  }
+  std::vector<double> ids;
+  readNumbers(o->get("done"), ids);
+  for (double t : ids)
+    done.insert(size_t(t));
+  if (!readResults(*o, results, stats)) {
+    error = "checkpoint '" + file + "' is damaged";
+    return false;
+  }
+  return true;
+}
+
+std::string ds::taskResultJson(size_t task, const ResultSet &results,
+                               const SweepStats &stats) {
+  json::Object root{{"task", int64_t(task)}};
+  writeResults(root, results, stats);
+  return print(json::Value(std::move(root)));
+}
+
+bool ds::readTaskResult(llvm::StringRef text, size_t &task,
+                        ResultSet &results, SweepStats &stats) {
+  auto parsed = json::parse(text);
+  if (!parsed) {
+    llvm::consumeError(parsed.takeError());
+    return false;
+  }
+  const json::Object *o = parsed->getAsObject();
+  auto t = o ? o->getInteger("task") : llvm::None;
+  if (!t || *t < 0)
+    return false;
+  task = size_t(*t);
+  return readResults(*o, results, stats);
+}
+
+//===----------------------------------------------------------------------===//
+// TaskPool
+//===----------------------------------------------------------------------===//
+
+TaskSource::~TaskSource() = default;
+
+TaskPool::TaskPool(SweepSearch &s, const SweepRunOptions &o, SweepOutcome &out)
+    : s(s), o(o), out(out), fingerprint(sweepFingerprint(s)),
+      lastSave(std::chrono::steady_clock::now()) {
+  out.results = s.emptyResults();
+  out.tasks = s.tasks().size();
+}
+
+bool TaskPool::open(std::string &error) {
+  if (!o.checkpoint.empty() &&
+      !loadCheckpoint(o.checkpoint, fingerprint, done, out.results, out.stats,
+                      error))
+    return false;
+  out.resumedTasks = done.size();
+  for (size_t t = 0; t < s.tasks().size(); ++t)
+    if (!done.count(t))
+      pending.push_back(t);
+  return true;
+}
+
+bool TaskPool::next(size_t &task) {
+  std::lock_guard<std::mutex> g(lock);
+  if (stopped || nextPending >= pending.size())
+    return false;
+  task = pending[nextPending++];
+  return true;
+}
+
+void TaskPool::finished(size_t task, const ResultSet &local,
+                        const SweepStats &stats) {
+  std::lock_guard<std::mutex> g(lock);
+  if (!done.insert(task).second)
+    return; // reported twice (cannot happen; keeps the statistics honest)
+  out.results.merge(local);
+  out.stats.add(stats);
+}
+
+double TaskPool::threshold() {
+  std::lock_guard<std::mutex> g(lock);
+  return out.results.threshold();
+}
+
+void TaskPool::failed(const std::string &error) {
+  std::lock_guard<std::mutex> g(lock);
+  if (firstError.empty())
+    firstError = error;
+  stopped = true;
+}
+
+void TaskPool::stop() {
+  std::lock_guard<std::mutex> g(lock);
+  stopped = true;
+}
+
+std::string TaskPool::error() {
+  std::lock_guard<std::mutex> g(lock);
+  return firstError;
+}
+
+void TaskPool::checkpoint(bool force) {
+  if (o.checkpoint.empty())
+    return;
+  auto now = std::chrono::steady_clock::now();
+  if (!force &&
+      std::chrono::duration<double>(now - lastSave).count() < o.checkpointSeconds)
+    return;
+  lastSave = now;
+  std::lock_guard<std::mutex> g(lock);
+  std::string err;
+  if (!saveCheckpoint(o.checkpoint, fingerprint, done, out.results, out.stats,
+                      err) &&
+      firstError.empty())
+    firstError = err;
+}
+
+void TaskPool::progress() {
+  if (!o.onProgress)
+    return;
+  std::lock_guard<std::mutex> g(lock);
+  auto top = out.results.top();
+  o.onProgress(out.stats, done.size(), out.tasks,
+               top.empty() ? std::nan("") : top[0].objective);
+}
+
+void TaskPool::close(bool interrupted) {
+  std::lock_guard<std::mutex> g(lock);
+  out.interrupted = interrupted;
+  out.tasksDone = done.size();
+}
+
+//===----------------------------------------------------------------------===//
+// Threads
+//===----------------------------------------------------------------------===//
+
+void ds::runTaskThreads(SweepSearch &s, TaskSource &source, unsigned threads,
+                        bool exhaustive, unsigned tickMs,
+                        const std::function<bool()> &tick) {
+  SharedIncumbent shared;
+  shared.raise(source.threshold());
+  std::vector<std::thread> pool;
+  std::atomic<unsigned> running{std::max(1u, threads)};
+  for (unsigned i = 0; i < std::max(1u, threads); ++i)
+    pool.emplace_back([&] {
+      std::string err;
+      auto w = s.makeWorker(err);
+      if (!w) {
+        source.failed(err);
+        shared.stop = true;
+      }
+      size_t task;
+      while (w && !shared.stop && source.next(task)) {
+        ResultSet local = s.emptyResults();
+        SweepStats st;
+        s.runTask(*w, task, local, st, shared, exhaustive);
+        if (shared.stop)
+          break; // an interrupted task is redone on resume
+        source.finished(task, local, st);
+        shared.raise(source.threshold());
+      }
+      --running;
+    });
+  while (running > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(tickMs));
+    if (tick() || stopRequested)
+      shared.stop = true;
+    shared.raise(source.threshold());
+  }
+  for (std::thread &t : pool)
+    t.join();
+}
+
+bool ds::runSweep(SweepSearch &s, const SweepRunOptions &o, SweepOutcome &out,
+                  std::string &error) {
+  auto start = std::chrono::steady_clock::now();
+  stopRequested = false;
+  TaskPool pool(s, o, out);
+  if (!pool.open(error))
+    return false;
+  auto lastProgress = start;
+  runTaskThreads(s, pool, std::min<unsigned>(o.threads, out.tasks),
+                 o.exhaustive, 100, [&] {
+                   pool.checkpoint(false);
+                   auto now = std::chrono::steady_clock::now();
+                   if (now - lastProgress >= std::chrono::milliseconds(200)) {
+                     pool.progress();
+                     lastProgress = now;
+                   }
+                   return false;
+                 });
+  pool.close(stopRequested.load());
+  // A worker that could not be made leaves the search incomplete: no
+  // checkpoint then, as before.
+  error = pool.error();
+  if (!error.empty())
+    return false;
+  pool.checkpoint(true);
+  error = pool.error();
+  out.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return error.empty();
+}

@@ -1,0 +1,101 @@
+//===- SweepSearch.h - Pruned search of a design space ----------*- C++ -*-===//
+//
+// The space is split into tasks: the subtrees below the first few levels,
+// in enumeration order. Workers (threads, or MPI ranks through the same
+// interface) take tasks dynamically and descend them depth first:
+//  - at every node, the constraints and the objective are evaluated over
+//    intervals of the metrics the subtree can reach (SweepBound); a subtree
+//    whose constraints cannot hold is pruned "by constraint", one whose
+//    objective bound is below the N-th best point found so far (and that
+//    cannot enter the Pareto set) is pruned "by bound";
+//  - at a leaf the Instantiator applies the point in place and the design
+//    is evaluated with the per-thread memos (operators, clocks, network
+//    models, chip area) warm.
+// Results are merged with a total order (objective, then path), so the
+// top-N and Pareto set do not depend on the number of workers or on the
+// order in which tasks finish.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DEEPSTACK_PASSES_SWEEPSEARCH_H
+#define DEEPSTACK_PASSES_SWEEPSEARCH_H
+
+#include "frontend/Driver.h"
+#include "passes/SweepSpace.h"
+#include "runtime/search/ResultSet.h"
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ds {
+
+struct SweepStats {
+  uint64_t evaluated = 0;        ///< leaves whose design was evaluated
+  uint64_t prunedBound = 0;      ///< points in subtrees cut by the bound
+  uint64_t prunedConstraint = 0; ///< points failing a `require` (incl. bounds)
+  uint64_t infeasible = 0;       ///< out of memory or thermally infeasible
+  uint64_t invalid = 0;          ///< values a field rejects, schedules that
+                                 ///< do not fit the system
+  uint64_t boundViolations = 0;  ///< leaves better than their bound (a bug)
+  void add(const SweepStats &o);
+  uint64_t visited() const {
+    return evaluated + prunedBound + prunedConstraint + infeasible + invalid;
+  }
+};
+
+/// One task: the values of the first `splitDepth` levels.
+using TaskPrefix = std::vector<uint32_t>;
+
+/// The incumbent shared by every worker of a process.
+struct SharedIncumbent {
+  std::atomic<double> threshold{-std::numeric_limits<double>::infinity()};
+  std::atomic<bool> stop{false};
+  void raise(double t);
+};
+
+class SweepSearch {
+public:
+  SweepSearch(FrontendOptions opts, std::string path, std::string sweep);
+  ~SweepSearch();
+
+  /// Compiles a private copy for the planner; false with \p error.
+  bool prepare(std::string &error);
+  SweepSpace &space();
+  const SweepIR &sweep() const;
+  /// Splits the space into at least \p wanted tasks (fewer if it is small).
+  bool planTasks(size_t wanted, std::string &error);
+  const std::vector<TaskPrefix> &tasks() const { return taskList; }
+
+  class Worker;
+  /// A worker with its own compilation; null with \p error.
+  std::unique_ptr<Worker> makeWorker(std::string &error);
+  /// Searches task \p t into \p into; \p exhaustive disables bound pruning.
+  void runTask(Worker &w, size_t t, search::ResultSet &into,
+               SweepStats &stats, SharedIncumbent &shared, bool exhaustive);
+  /// Leaves evaluated so far by all workers (progress display).
+  uint64_t progress() const { return leaves.load(); }
+
+  /// Reports the best \p n instead of the sweep's `report top`.
+  void setTopN(int64_t n) { topOverride = n; }
+  /// A fresh result set for this sweep (its top-N and Pareto wishes).
+  search::ResultSet emptyResults() const;
+  /// Column names of a point: axes (declaration order) then metrics.
+  std::vector<std::string> columns() const;
+  /// The axis values (declaration order) of the point at \p path, as
+  /// Values (replayed through the planner's compilation).
+  std::vector<Value> axisValuesAt(const search::Path &path);
+
+private:
+  FrontendOptions opts;
+  std::string path, sweepName;
+  std::unique_ptr<Instantiator> planner;
+  std::unique_ptr<SweepSpace> planSpace;
+  std::vector<TaskPrefix> taskList;
+  unsigned splitDepth = 0;
+  int64_t topOverride = 0;
+  std::atomic<uint64_t> leaves{0};
+};
+
+} // namespace ds
+
+#endif

@@ -1,0 +1,276 @@
+//===- SweepSpace.cpp - A sweep's axes in search order --------------------===//
+#include "passes/SweepSpace.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/Hashing.h"
+#include <fmt/format.h>
+#include <map>
+
+using namespace ds;
+
+namespace {
+bool isHardware(DeclKind k) {
+  return k == DeclKind::Memory || k == DeclKind::Chip ||
+         k == DeclKind::Network || k == DeclKind::Level ||
+         k == DeclKind::System;
+}
+
+bool readsFields(const Expr &e) {
+  bool any = false;
+  forEachField(e, [&](llvm::StringRef) { any = true; });
+  return any;
+}
+} // namespace
+
+double ds::numericOf(const Value &v) {
+  if (v.kind == Value::Number || v.kind == Value::Bool)
+    return v.num;
+  // A name: a stable, finite code of its spelling.
+  return double(uint64_t(llvm::hash_value(v.text)) >> 12);
+}
+
+std::string SpaceSize::str() const {
+  if (log10 < 0)
+    return "0";
+  if (overflow)
+    return fmt::format("10^{:.2f}", double(log10));
+  std::string digits;
+  unsigned __int128 v = exact;
+  do {
+    digits.insert(digits.begin(), char('0' + int(v % 10)));
+    v /= 10;
+  } while (v);
+  return digits;
+}
+
+double SpaceSize::approx() const {
+  return log10 < 0 ? 0 : overflow ? std::pow(10.0, double(log10))
+                                  : double(exact);
+}
+
+SweepSpace::SweepSpace(Instantiator &inst) : inst(inst), sw(&inst.sweep()) {
+  unsigned n = unsigned(sw->axes.size());
+  // Hardware first when no hardware axis reads a schedule-side axis.
+  std::vector<unsigned> hw, rest;
+  for (unsigned i = 0; i < n; ++i)
+    (isHardware(sw->axes[i].declKind) ? hw : rest).push_back(i);
+  bool ok = true;
+  for (unsigned i : hw)
+    forEachAxis(*sw->axes[i].values, [&](int a) {
+      ok &= isHardware(sw->axes[a].declKind);
+    });
+  searchOrder = hw;
+  searchOrder.insert(searchOrder.end(), rest.begin(), rest.end());
+  hwLevels = unsigned(hw.size());
+  if (!ok) {
+    searchOrder.clear();
+    for (unsigned i = 0; i < n; ++i)
+      searchOrder.push_back(i);
+    hwLevels = 0;
+  }
+  for (unsigned k = 0; k < n; ++k) {
+    const Expr &e = *sw->axes[searchOrder[k]].values;
+    bool refs = readsFields(e);
+    forEachAxis(e, [&](int) { refs = true; });
+    constant.push_back(!refs);
+  }
+}
+
+namespace {
+/// Levels below \p k (in search order) whose values the subtree at k reads.
+struct CountWalk {
+  const SweepSpace &space;
+  PathEnv &env;
+  std::vector<std::vector<unsigned>> refs; ///< per level k: levels < k read
+  std::vector<bool> anyField;
+  std::map<std::pair<unsigned, std::vector<double>>, SpaceSize> memo;
+  std::string error;
+  int failedLevel = -1;
+
+  CountWalk(const SweepSpace &space, PathEnv &env) : space(space), env(env) {
+    unsigned n = space.depth();
+    std::vector<int> levelOf(n);
+    for (unsigned k = 0; k < n; ++k)
+      levelOf[space.order()[k]] = int(k);
+    refs.resize(n + 1);
+    anyField.assign(n + 1, false);
+    // refs[k] = levels < k read by any level >= k.
+    for (int k = int(n) - 1; k >= 0; --k) {
+      const Expr &e = *space.sweep().axes[space.order()[k]].values;
+      std::vector<unsigned> r = refs[k + 1];
+      forEachAxis(e, [&](int a) { r.push_back(unsigned(levelOf[a])); });
+      anyField[k] = anyField[k + 1] || readsFields(e);
+      std::sort(r.begin(), r.end());
+      r.erase(std::unique(r.begin(), r.end()), r.end());
+      r.erase(std::remove_if(r.begin(), r.end(),
+                             [&](unsigned l) { return l >= unsigned(k); }),
+              r.end());
+      refs[k] = r;
+    }
+  }
+
+  static SpaceSize times(SpaceSize a, const SpaceSize &b) {
+    if (a.log10 < 0 || b.log10 < 0)
+      return SpaceSize();
+    a.log10 += b.log10;
+    unsigned __int128 limit = (unsigned __int128)1 << 126;
+    if (a.overflow || b.overflow || (b.exact && a.exact > limit / b.exact))
+      a.overflow = true;
+    else
+      a.exact *= b.exact;
+    return a;
+  }
+  static void add(SpaceSize &a, const SpaceSize &b) {
+    if (b.log10 < 0)
+      return;
+    if (a.log10 < 0) {
+      a = b;
+      return;
+    }
+    long double hi = std::max(a.log10, b.log10), lo = std::min(a.log10, b.log10);
+    a.log10 = hi + std::log10(1 + std::pow(10.0L, lo - hi));
+    a.overflow |= b.overflow;
+    if (!a.overflow)
+      a.exact += b.exact;
+  }
+
+  bool run(unsigned k, SpaceSize &out) {
+    if (k == space.depth()) {
+      out.exact = 1;
+      out.log10 = 0;
+      return true;
+    }
+    std::vector<double> key;
+    bool memoOk = !anyField[k];
+    if (memoOk) {
+      for (unsigned l : refs[k])
+        key.push_back(env.numericAxes()[space.order()[l]]);
+      auto it = memo.find({k, key});
+      if (it != memo.end()) {
+        out = it->second;
+        return true;
+      }
+    }
+    const std::vector<Value> *vals = nullptr;
+    if (!env.values(k, vals, error)) {
+      failedLevel = int(k);
+      if (k > 0)
+        error += " (at " + env.describe(k) + ")";
+      return false;
+    }
+    SpaceSize total;
+    // When nothing below reads this level, every value has the same subtree.
+    bool same = std::find(refs[k + 1].begin(), refs[k + 1].end(), k) ==
+                    refs[k + 1].end() &&
+                !anyField[k + 1];
+    std::vector<Value> values = *vals; // the env reuses its buffers below
+    for (size_t i = 0; i < values.size(); ++i) {
+      env.assign(k, values[i]);
+      SpaceSize sub;
+      if (!run(k + 1, sub))
+        return false;
+      if (same) {
+        SpaceSize n;
+        n.exact = values.size();
+        n.log10 = std::log10((long double)values.size());
+        total = times(sub, n);
+        break;
+      }
+      add(total, sub);
+    }
+    if (memoOk)
+      memo[{k, key}] = total;
+    out = total;
+    return true;
+  }
+};
+} // namespace
+
+bool SweepSpace::count(SpaceSize &size, std::string &error) {
+  PathEnv env(inst, *this);
+  CountWalk walk(*this, env);
+  failed = -1;
+  if (!walk.run(0, size)) {
+    error = walk.error;
+    if (walk.failedLevel >= 0)
+      failed = int(searchOrder[walk.failedLevel]);
+    return false;
+  }
+  return true;
+}
+
+PathEnv::PathEnv(Instantiator &inst, const SweepSpace &space)
+    : inst(inst), space(space) {
+  size_t n = space.sweep().axes.size();
+  current.resize(n);
+  assigned.assign(n, false);
+  applied.assign(n, false);
+  numeric.assign(n, 0);
+  scratch.resize(n);
+  cached.resize(n);
+  haveCached.assign(n, false);
+}
+
+bool PathEnv::values(unsigned k, const std::vector<Value> *&out,
+                     std::string &error) {
+  if (space.constantValues(k) && haveCached[k]) {
+    out = &cached[k];
+    return true;
+  }
+  const SweepAxis &axis = space.sweep().axes[space.order()[k]];
+  std::vector<Value> &into = space.constantValues(k) ? cached[k] : scratch[k];
+  if (!axisValues(axis, *this, into, error))
+    return false;
+  haveCached[k] = space.constantValues(k);
+  out = &into;
+  return true;
+}
+
+void PathEnv::assign(unsigned k, const Value &v) {
+  unsigned axis = space.order()[k];
+  deepest = k + 1;
+  Value &cur = current[axis];
+  if (assigned[axis] && cur.kind == v.kind && cur.num == v.num &&
+      cur.text == v.text)
+    return;
+  cur = v;
+  assigned[axis] = true;
+  applied[axis] = false;
+  numeric[axis] = numericOf(v);
+}
+
+const Value &PathEnv::axisValue(int axis) { return current[axis]; }
+
+llvm::Optional<Value> PathEnv::fieldValue(llvm::StringRef qualified) {
+  std::string why;
+  if (!commit(deepest, why))
+    return llvm::None;
+  return inst.field(qualified);
+}
+
+bool PathEnv::commit(unsigned levels, std::string &why) {
+  bool any = false;
+  unsigned n = std::min<unsigned>(levels, space.depth());
+  for (unsigned k = 0; k < n; ++k) {
+    unsigned axis = space.order()[k];
+    if (assigned[axis] && !applied[axis]) {
+      inst.set(axis, current[axis]);
+      applied[axis] = true;
+      any = true;
+    }
+  }
+  if (!any)
+    return lastCommitOk;
+  lastCommitOk = inst.commit(why);
+  return lastCommitOk;
+}
+
+std::string PathEnv::describe(unsigned k) const {
+  std::string out;
+  for (unsigned l = 0; l < k && l < space.depth(); ++l) {
+    const SweepAxis &a = space.sweep().axes[space.order()[l]];
+    out += (out.empty() ? "" : ", ") + a.decl + "." + a.field + " = " +
+           current[space.order()[l]].str();
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+//===- SweepSpace.h - A sweep's axes in search order ------------*- C++ -*-===//
+//
+// Pass `sweep-expansion` (DESIGN.md 3 pass 7): the axes of a sweep in the
+// order the search descends them - hardware (memory, chip, network, level,
+// system) outside, model, workload and schedule inside, each group in
+// declaration order, so a bound computed once the hardware is fixed prunes
+// whole schedule subtrees - and the exact size of the space.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DEEPSTACK_PASSES_SWEEPSPACE_H
+#define DEEPSTACK_PASSES_SWEEPSPACE_H
+
+#include "frontend/Instantiator.h"
+#include "passes/SweepExpr.h"
+#include <string>
+#include <vector>
+
+namespace ds {
+
+/// A Value as a double: numbers are SI, names (enum values, declarations)
+/// a stable hash of their spelling, so `==` works in numeric expressions.
+double numericOf(const Value &v);
+
+/// The number of points of a space: exact below 2^127, else only log10.
+struct SpaceSize {
+  unsigned __int128 exact = 0;
+  bool overflow = false;
+  long double log10 = -1; ///< of the size; -1 for an empty space
+  std::string str() const; ///< "2500000000000000" or "10^41.3"
+  double approx() const;
+};
+
+class SweepSpace {
+public:
+  /// \p inst provides the sweep and evaluates fields the axes read.
+  explicit SweepSpace(Instantiator &inst);
+
+  const SweepIR &sweep() const { return *sw; }
+  /// Axis indices (into sweep().axes) in search order.
+  const std::vector<unsigned> &order() const { return searchOrder; }
+  unsigned depth() const { return unsigned(searchOrder.size()); }
+  /// Number of leading levels that vary hardware.
+  unsigned hardwareLevels() const { return hwLevels; }
+  /// True when level \p k's values depend on nothing assigned above it.
+  bool constantValues(unsigned k) const { return constant[k]; }
+
+  /// Counts the points without evaluating any (values of dependent axes are
+  /// expanded; independent subtrees multiply). False with \p error when an
+  /// axis's values cannot be computed.
+  bool count(SpaceSize &size, std::string &error);
+  /// The axis whose values failed in the last count(), or -1.
+  int failedAxis() const { return failed; }
+
+private:
+  Instantiator &inst;
+  const SweepIR *sw;
+  std::vector<unsigned> searchOrder;
+  std::vector<bool> constant;
+  unsigned hwLevels = 0;
+  int failed = -1;
+};
+
+/// Binds the axes of a search path: level k's axis holds values[k][index].
+class PathEnv : public SweepEnv {
+public:
+  PathEnv(Instantiator &inst, const SweepSpace &space);
+  /// Values of level \p k at the current node (cached for constant levels).
+  bool values(unsigned k, const std::vector<Value> *&out, std::string &error);
+  /// Assigns level \p k; the Instantiator sees it on a commit that covers
+  /// level k.
+  void assign(unsigned k, const Value &v);
+  const Value &axisValue(int axis) override;
+  /// Reads a field with the levels assigned so far committed.
+  llvm::Optional<Value> fieldValue(llvm::StringRef qualified) override;
+  /// Applies the assignments of levels < \p levels (deeper levels keep
+  /// their last applied values, a point that was valid); false when the
+  /// combination is invalid.
+  bool commit(unsigned levels, std::string &why);
+  bool commit(std::string &why) { return commit(~0u, why); }
+  /// SI values of every axis in declaration order (names hashed).
+  const std::vector<double> &numericAxes() const { return numeric; }
+  /// The assigned axes above level \p k: "sched.tp = 2, chat.batch = 8".
+  std::string describe(unsigned k) const;
+
+private:
+  Instantiator &inst;
+  const SweepSpace &space;
+  std::vector<Value> current;   ///< per axis (declaration order)
+  std::vector<bool> assigned;
+  std::vector<bool> applied;    ///< the Instantiator holds current[axis]
+  unsigned deepest = 0;         ///< levels < deepest are assigned
+  bool lastCommitOk = true;
+  std::vector<double> numeric;
+  std::vector<std::vector<Value>> scratch; ///< per level
+  std::vector<std::vector<Value>> cached;  ///< per constant level
+  std::vector<bool> haveCached;
+};
+
+} // namespace ds
+
+#endif

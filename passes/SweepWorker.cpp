@@ -1,0 +1,258 @@
+//===- SweepWorker.cpp - One thread's descent through a space -------------===//
+#include "passes/SweepWorker.h"
+
+#include "runtime/area/Area.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace ds;
+using search::Point;
+
+namespace {
+llvm::raw_null_ostream &nullStream() {
+  static thread_local llvm::raw_null_ostream os;
+  return os;
+}
+
+/// Larger is better for the result set.
+double oriented(double v, bool maximize) { return maximize ? v : -v; }
+} // namespace
+
+void ds::metricValues(const DesignMetrics &m, const DesignIR &d, double area,
+                      double cost, std::vector<double> &out) {
+  out.assign(metricCount(), 0);
+  auto set = [&](llvm::StringRef name, double v) {
+    int i = metricIndex(name);
+    if (i >= 0)
+      out[i] = v;
+  };
+  set("ttft", m.ttft);
+  set("tpot", m.tpot);
+  set("latency", m.endToEnd);
+  set("step_time", m.decode.step.time);
+  set("stps", m.stps);
+  set("tps_per_device", m.tokensPerDevice);
+  set("tokens_per_joule", m.tokensPerJoule);
+  set("energy_per_token", m.energyPerToken);
+  set("power", m.avgPower);
+  set("memory.used", m.memory.total());
+  set("memory.capacity", m.memory.capacity);
+  set("thermal.max_temperature", m.thermal.maxTemperature);
+  set("area", area);
+  set("cost", cost);
+  set("devices", double(m.devices));
+  (void)d;
+}
+
+SweepSearch::Worker::Worker(std::unique_ptr<Instantiator> instPtr)
+    : inst(std::move(instPtr)), space(*inst), env(*inst, space),
+      bound(*inst, space, env) {
+  diags = std::make_unique<DiagEngine>(sm, nullStream());
+  diags->setErrorLimit(0);
+}
+SweepSearch::Worker::~Worker() = default;
+
+const net::NetworkModel &SweepSearch::Worker::networkFor(const NetworkIR &n) {
+  auto key = std::make_pair((const void *)&n, n.generation);
+  auto it = networks.find(key);
+  if (it != networks.end())
+    return *it->second;
+  if (networks.size() > 256)
+    networks.clear(); // a sweep over many fabrics: keep memory bounded
+  auto model = std::make_unique<net::NetworkModel>(net::FabricSpec::fromIR(n));
+  return *(networks[key] = std::move(model));
+}
+
+void SweepSearch::Worker::search(const TaskPrefix &prefix,
+                                 search::ResultSet &into, SweepStats &stats,
+                                 SharedIncumbent &shared, bool exhaustive,
+                                 std::atomic<uint64_t> &leaves) {
+  Context c{&into, &stats, &shared, exhaustive, &leaves};
+  if (!incumbentReady) {
+    incumbent = search::ResultSet(into.topCapacity(), into.hasPareto());
+    incumbentReady = true;
+  }
+  path.assign(prefix.begin(), prefix.end());
+  std::string error;
+  for (unsigned k = 0; k < prefix.size(); ++k) {
+    const std::vector<Value> *vals = nullptr;
+    if (!env.values(k, vals, error) || prefix[k] >= vals->size()) {
+      stats.invalid += 1;
+      return;
+    }
+    env.assign(k, (*vals)[prefix[k]]);
+  }
+  if (prune(unsigned(prefix.size()), c))
+    return;
+  descend(unsigned(prefix.size()), c);
+}
+
+void SweepSearch::Worker::descend(unsigned k, Context &c) {
+  if (c.shared->stop.load(std::memory_order_relaxed))
+    return;
+  if (k == space.depth())
+    return leaf(c);
+  const std::vector<Value> *vals = nullptr;
+  std::string error;
+  if (!env.values(k, vals, error)) {
+    c.stats->invalid += 1; // counted once: its subtree has no defined size
+    return;
+  }
+  // Copy: deeper levels may reuse the env's buffers for this level.
+  std::vector<Value> values = *vals;
+  for (uint32_t i = 0; i < values.size(); ++i) {
+    env.assign(k, values[i]);
+    path.push_back(i);
+    if (!prune(k + 1, c))
+      descend(k + 1, c);
+    path.pop_back();
+  }
+}
+
+uint64_t SweepSearch::Worker::subtreeSize(unsigned k) {
+  if (k == space.depth())
+    return 1;
+  std::vector<double> key;
+  for (unsigned l = 0; l < k; ++l)
+    key.push_back(env.numericAxes()[space.order()[l]]);
+  // Independent levels below make the size a product: memoize per level
+  // with the assigned values that the levels below may read.
+  bool constantBelow = true;
+  for (unsigned l = k; l < space.depth(); ++l)
+    constantBelow &= space.constantValues(l);
+  if (constantBelow)
+    key.clear();
+  auto it = sizes.find({k, key});
+  if (it != sizes.end())
+    return it->second;
+  const std::vector<Value> *vals = nullptr;
+  std::string error;
+  uint64_t total = 0;
+  if (env.values(k, vals, error)) {
+    std::vector<Value> values = *vals;
+    for (const Value &v : values) {
+      env.assign(k, v);
+      total += subtreeSize(k + 1);
+      if (constantBelow) {
+        total *= values.size();
+        break;
+      }
+    }
+  }
+  if (sizes.size() > 100000)
+    sizes.clear();
+  sizes[{k, key}] = total;
+  return total;
+}
+
+bool SweepSearch::Worker::prune(unsigned k, Context &c) {
+  if (k == space.depth())
+    return false; // leaves are judged on their evaluated metrics
+  const SweepIR &sw = space.sweep();
+  if (sw.constraints.empty() && (c.exhaustive || !sw.objective))
+    return false;
+  IntervalEnv ie;
+  ie.axes = bound.axes(k).data();
+  ie.metrics = bound.metrics(k).data();
+  ie.field = [&](llvm::StringRef f) { return bound.field(f, k); };
+  bool cut = false, byBound = false;
+  for (const ExprPtr &r : sw.constraints)
+    if (evalInterval(*r, ie).hi == 0) {
+      cut = true;
+      break;
+    }
+  if (!cut && !c.exhaustive && sw.objective) {
+    Interval o = evalInterval(*sw.objective, ie);
+
+    double best = sw.maximize ? o.hi : -o.lo;
+    double threshold = std::max(incumbent.threshold(),
+                                c.shared->threshold.load(std::memory_order_relaxed));
+    if (best < threshold) {
+      std::vector<double> corner;
+      for (const ExprPtr &p : sw.pareto) {
+        Interval v = evalInterval(*p, ie);
+        corner.push_back(lowerIsBetter(p->name) && p->kind == Expr::Metric
+                             ? -v.lo
+                             : v.hi);
+      }
+      cut = byBound = incumbent.paretoExcludes(corner);
+    }
+  }
+  if (!cut)
+    return false;
+  // Restore the assignments the size count disturbs below level k.
+  uint64_t n = subtreeSize(k);
+  (byBound ? c.stats->prunedBound : c.stats->prunedConstraint) += n;
+  return true;
+}
+
+void SweepSearch::Worker::leaf(Context &c) {
+  SweepStats &st = *c.stats;
+  c.leaves->fetch_add(1, std::memory_order_relaxed);
+  std::string why;
+  if (!env.commit(why)) {
+    st.invalid += 1;
+    return;
+  }
+  const DesignIR &d = inst->design();
+  if (diags->errorCount() > 1000) {
+    diags = std::make_unique<DiagEngine>(sm, nullStream());
+    diags->setErrorLimit(0);
+  }
+  DesignMetrics m;
+  if (!evaluateDesign(d, networkFor(*d.system->network), *diags, m)) {
+    st.invalid += 1;
+    return;
+  }
+  if (!m.feasible || !m.thermal.feasible) {
+    st.infeasible += 1;
+    return;
+  }
+  const ChipIR &chip = *d.system->chip;
+  auto areaKey = std::make_pair((const void *)&chip, chip.generation);
+  auto ai = areas.find(areaKey);
+  if (ai == areas.end()) {
+    area::AreaResult a = area::evaluate(chip);
+    ai = areas.emplace(areaKey, std::make_pair(a.perDie, a.totalCost)).first;
+  }
+  metricValues(m, d, ai->second.first, ai->second.second * double(m.devices),
+               metrics);
+  st.evaluated += 1;
+
+  const SweepIR &sw = space.sweep();
+  NumericEnv ne;
+  ne.metrics = metrics.data();
+  ne.axes = env.numericAxes().data();
+  ne.field = [&](llvm::StringRef f) {
+    auto v = inst->field(f);
+    return v ? numericOf(*v) : 0.0;
+  };
+  // The bound must hold at the leaf itself: a check of the roofline.
+  if (!c.exhaustive || true) {
+    const std::vector<Interval> &iv = bound.metrics(space.depth());
+    for (size_t i = 0; i < iv.size(); ++i)
+      if (metrics[i] > iv[i].hi * (1 + 1e-9) + 1e-300 ||
+          metrics[i] < iv[i].lo * (1 - 1e-9) - 1e-300) {
+        st.boundViolations += 1;
+        break;
+      }
+  }
+  for (const ExprPtr &r : sw.constraints)
+    if (evalNumber(*r, ne) == 0) {
+      st.prunedConstraint += 1;
+      return;
+    }
+  Point p;
+  p.path = path;
+  p.objective = sw.objective ? oriented(evalNumber(*sw.objective, ne), sw.maximize)
+                             : 0;
+  for (const ExprPtr &e : sw.pareto) {
+    double v = evalNumber(*e, ne);
+    p.pareto.push_back(e->kind == Expr::Metric && lowerIsBetter(e->name) ? -v : v);
+  }
+  if (c.into->topCapacity() == 0 && !c.into->hasPareto())
+    return;
+  p.axes = env.numericAxes();
+  p.metrics = metrics;
+  incumbent.offer(p);
+  c.into->offer(p);
+}

@@ -1,0 +1,64 @@
+//===- SweepWorker.h - One thread's descent through a space -----*- C++ -*-===//
+#ifndef DEEPSTACK_PASSES_SWEEPWORKER_H
+#define DEEPSTACK_PASSES_SWEEPWORKER_H
+
+#include "passes/Evaluate.h"
+#include "passes/SweepBound.h"
+#include "passes/SweepSearch.h"
+#include "llvm/ADT/DenseMap.h"
+#include <map>
+
+namespace ds {
+
+/// The metrics of an evaluated design, ir/Metrics.def order.
+void metricValues(const DesignMetrics &m, const DesignIR &d, double area,
+                  double cost, std::vector<double> &out);
+
+class SweepSearch::Worker {
+public:
+  explicit Worker(std::unique_ptr<Instantiator> inst);
+  ~Worker();
+
+  void search(const TaskPrefix &prefix, search::ResultSet &into,
+              SweepStats &stats, SharedIncumbent &shared, bool exhaustive,
+              std::atomic<uint64_t> &leaves);
+
+private:
+  struct Context {
+    search::ResultSet *into;
+    SweepStats *stats;
+    SharedIncumbent *shared;
+    bool exhaustive;
+    std::atomic<uint64_t> *leaves;
+  };
+  void descend(unsigned k, Context &c);
+  void leaf(Context &c);
+  /// Points below level \p k with levels < k assigned.
+  uint64_t subtreeSize(unsigned k);
+  /// Prunes the subtree below level \p k (levels < k assigned): true when
+  /// it was cut, with its points counted.
+  bool prune(unsigned k, Context &c);
+  const net::NetworkModel &networkFor(const NetworkIR &n);
+
+  std::unique_ptr<Instantiator> inst;
+  SweepSpace space;
+  PathEnv env;
+  SweepBound bound;
+  search::Path path;
+  /// Every point this worker found, across its tasks: the bound it prunes
+  /// against (its threshold and Pareto front only grow).
+  search::ResultSet incumbent;
+  bool incumbentReady = false;
+  std::vector<double> metrics;
+  std::map<std::pair<const void *, uint64_t>, std::unique_ptr<net::NetworkModel>>
+      networks;
+  std::map<std::pair<const void *, uint64_t>, std::pair<double, double>> areas;
+  std::map<std::pair<unsigned, std::vector<double>>, uint64_t> sizes;
+  llvm::SourceMgr sm;
+  std::unique_ptr<DiagEngine> diags;
+  std::vector<std::function<double(llvm::StringRef)>> unusedFieldFns;
+};
+
+} // namespace ds
+
+#endif

@@ -1,0 +1,215 @@
+//===- SweepCommand.cpp - deepstack sweep ---------------------------------===//
+//
+// Counts or searches a design space: the top-N table (text), every reported
+// point as CSV (-o x.csv or --emit=csv) or JSON, the Pareto set, and the
+// pruning statistics. A progress line goes to stderr on a terminal.
+//
+//===----------------------------------------------------------------------===//
+#include "tools/Commands.h"
+
+#include "frontend/Units.h"
+#include "passes/SweepBound.h"
+#include "passes/SweepDriver.h"
+#include "passes/SweepMpi.h"
+#include "tools/SweepOutput.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <fmt/format.h>
+#include <thread>
+
+using namespace ds;
+using namespace ds::tool;
+namespace cl = llvm::cl;
+
+cl::SubCommand ds::tool::sweepCmd("sweep", "Search a design space (a sweep "
+                                           "block) for its best designs");
+
+namespace {
+cl::opt<std::string> sweepInput(cl::Positional, cl::desc("<file.ds>"),
+                                cl::Required, cl::sub(sweepCmd));
+cl::opt<std::string> sweepName("sweep", cl::desc("The sweep to run (when the "
+                                                 "file declares several)"),
+                               cl::value_desc("name"), cl::sub(sweepCmd),
+                               cl::cat(category()));
+cl::opt<bool> sweepCount("count", cl::desc("Print the number of points and "
+                                           "stop (nothing is evaluated)"),
+                         cl::sub(sweepCmd), cl::cat(category()));
+cl::opt<unsigned> sweepJobs("j", cl::desc("Worker threads (default: all cores)"),
+                            cl::value_desc("N"), cl::init(0), cl::Prefix,
+                            cl::sub(sweepCmd),
+                            cl::cat(category()));
+cl::opt<bool> sweepExhaustive("exhaustive",
+                              cl::desc("Evaluate every point (no bound "
+                                       "pruning; to check the pruning)"),
+                              cl::sub(sweepCmd), cl::cat(category()));
+cl::opt<int> sweepTop("top", cl::desc("Report the best N (overrides `report "
+                                      "top`)"),
+                      cl::value_desc("N"), cl::init(0), cl::sub(sweepCmd),
+                      cl::cat(category()));
+cl::opt<std::string> sweepOutput("o", cl::desc("Write the result to a file "
+                                               "(format from the extension: "
+                                               ".csv, .json, else text)"),
+                                 cl::value_desc("file"), cl::sub(sweepCmd),
+                                 cl::cat(category()));
+cl::opt<std::string> sweepEmit("emit", cl::desc("text, csv or json"),
+                               cl::value_desc("fmt"), cl::sub(sweepCmd),
+                               cl::cat(category()));
+cl::opt<std::string> sweepCheckpoint("checkpoint",
+                                     cl::desc("Save progress to FILE every few "
+                                              "seconds and resume from it"),
+                                     cl::value_desc("file"), cl::sub(sweepCmd),
+                                     cl::cat(category()));
+cl::opt<double> sweepCheckpointEvery(
+    "checkpoint-every", cl::desc("Seconds between checkpoint writes"),
+    cl::value_desc("s"), cl::init(2), cl::sub(sweepCmd), cl::cat(category()));
+cl::opt<bool> sweepQuiet("quiet", cl::desc("No progress line"),
+                         cl::sub(sweepCmd), cl::cat(category()));
+
+void onInterrupt(int) { requestSweepStop(); }
+
+const SweepIR *pickSweep(Compilation &c) {
+  const Module &m = *c.module();
+  if (!sweepName.empty()) {
+    if (const SweepIR *s = m.findSweep(sweepName))
+      return s;
+    c.diags().report(llvm::SMLoc(), DiagKind::UnknownSweep, sweepName);
+    return nullptr;
+  }
+  std::vector<const SweepIR *> mine;
+  for (const SweepIR &s : m.sweeps)
+    for (const DeclIR *d : m.mainFileDecls)
+      if (d == &s)
+        mine.push_back(&s);
+  if (mine.size() == 1)
+    return mine[0];
+  if (mine.empty()) {
+    c.diags().report(llvm::SMLoc(), DiagKind::NoSweep, sweepInput);
+    return nullptr;
+  }
+  std::string names;
+  for (const SweepIR *s : mine)
+    names += (names.empty() ? "" : ", ") + s->name;
+  c.diags().report(llvm::SMLoc(), DiagKind::ChooseSweep, sweepInput, names);
+  return nullptr;
+}
+
+std::string progressLine(const SweepStats &s, size_t done, size_t total,
+                         double best, double seconds, bool maximize) {
+  double rate = seconds > 0 ? double(s.evaluated) / seconds : 0;
+  double frac = total ? double(done) / double(total) : 1;
+  std::string eta = frac > 0 && frac < 1
+                        ? fmt::format("{:.0f} s", seconds * (1 - frac) / frac)
+                        : "-";
+  std::string b = std::isnan(best) ? "-" : formatNumber(maximize ? best : -best, 4);
+  return fmt::format("\r[{:3.0f}%] evaluated {} pruned {} ({:.0f}/s) ETA {} "
+                     "best {}   ",
+                     100 * frac, s.evaluated,
+                     s.prunedBound + s.prunedConstraint, rate, eta, b);
+}
+} // namespace
+
+int ds::tool::runSweep() {
+  Compilation c(frontendOptions());
+  if (!c.run(sweepInput) || !verifyDesigns(c))
+    return 1;
+  const SweepIR *sw = pickSweep(c);
+  if (!sw)
+    return 1;
+  auto fail = [&](const std::string &msg) {
+    c.diags().report(sw->loc, DiagKind::SweepFailed, sw->name, msg);
+    return 1;
+  };
+  // Under mpirun every rank gets here with the same sweep; rank 0 alone
+  // prints and writes files.
+  SweepMpi mpi;
+  std::string error;
+  if (!mpi.init(error))
+    return fail(error);
+  SweepSearch search(frontendOptions(), sweepInput, sw->name);
+  if (!search.prepare(error))
+    return fail(error);
+  SpaceSize size;
+  if (!search.space().count(size, error)) {
+    int a = search.space().failedAxis();
+    c.diags().report(a >= 0 ? sw->axes[a].loc : sw->loc, DiagKind::SweepFailed,
+                     sw->name, error);
+    return 1;
+  }
+  if (sweepCount) {
+    if (!mpi.isRoot())
+      return 0;
+    llvm::outs() << fmt::format("{}\n", size.str());
+    if (size.log10 >= 0)
+      llvm::outs() << fmt::format("log10 {:.3f}\n", double(size.log10));
+    return 0;
+  }
+  std::string why;
+  if (size.log10 > 18 && !canBoundObjective(*sw, why)) {
+    c.diags().report(sw->objective ? sw->objective->loc : sw->loc,
+                     DiagKind::SweepTooLarge, sw->name, size.str(), why);
+    return 1;
+  }
+  // Format and destination.
+  std::string format = sweepEmit;
+  if (format.empty()) {
+    llvm::StringRef ext = llvm::sys::path::extension(sweepOutput.getValue());
+    format = ext == ".csv" ? "csv" : ext == ".json" ? "json" : "text";
+  }
+  if (format != "text" && format != "csv" && format != "json") {
+    c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
+                     "unknown --emit '" + format + "'; expected text, csv or json");
+    return 1;
+  }
+  if (sweepTop > 0)
+    search.setTopN(sweepTop);
+
+  unsigned threads = sweepJobs ? sweepJobs.getValue()
+                               : std::max(1u, std::thread::hardware_concurrency());
+  if (!search.planTasks(size_t(threads) * mpi.size() * 32, error))
+    return fail(error);
+  SweepRunOptions o;
+  o.threads = threads;
+  o.exhaustive = sweepExhaustive;
+  o.checkpoint = sweepCheckpoint;
+  o.checkpointSeconds = sweepCheckpointEvery;
+  bool tty = llvm::sys::Process::StandardErrIsDisplayed() && !sweepQuiet &&
+             mpi.isRoot();
+  auto t0 = std::chrono::steady_clock::now();
+  if (tty)
+    o.onProgress = [&](const SweepStats &s, size_t done, size_t total,
+                       double best) {
+      double secs = std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - t0)
+                        .count();
+      llvm::errs() << progressLine(s, done, total, best, secs, sw->maximize);
+    };
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+  SweepOutcome out;
+  bool ok = mpi.run(search, o, out, error);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (tty)
+    llvm::errs() << "\n";
+  if (!mpi.isRoot()) // rank 0 reports for everyone
+    return !ok ? 1 : out.interrupted ? 130 : 0;
+  if (!ok)
+    return fail(error);
+  if (out.interrupted) {
+    llvm::errs() << fmt::format(
+        "interrupted after {} of {} tasks{}\n", out.tasksDone, out.tasks,
+        sweepCheckpoint.empty() ? ""
+                                : "; progress saved in " + sweepCheckpoint.getValue());
+    return 130;
+  }
+  SweepReport r{search, out, size, sweepExhaustive};
+  std::string text = format == "csv"    ? sweepCsv(r)
+                     : format == "json" ? sweepJson(r)
+                                        : sweepText(r);
+  return writeOutput(c.diags(), text, sweepOutput) ? 0 : 1;
+}

@@ -1,0 +1,199 @@
+//===- SweepOutput.cpp - A search's results as text, CSV and JSON ---------===//
+#include "tools/SweepOutput.h"
+
+#include "frontend/Units.h"
+#include "ir/Schema.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+using namespace ds;
+using namespace ds::tool;
+using search::Point;
+
+namespace {
+struct Row {
+  const Point *p;
+  int rank; ///< 0: Pareto only
+  bool pareto;
+};
+
+std::vector<Row> reportedRows(const SweepOutcome &out,
+                              std::vector<Point> &top,
+                              std::vector<Point> &front) {
+  top = out.results.top();
+  front = out.results.paretoSet();
+  std::vector<Row> rows;
+  auto inFront = [&](const Point &p) {
+    return std::any_of(front.begin(), front.end(),
+                       [&](const Point &q) { return q.path == p.path; });
+  };
+  for (size_t i = 0; i < top.size(); ++i)
+    rows.push_back({&top[i], int(i + 1), inFront(top[i])});
+  for (const Point &p : front)
+    if (std::none_of(top.begin(), top.end(),
+                     [&](const Point &q) { return q.path == p.path; }))
+      rows.push_back({&p, 0, true});
+  return rows;
+}
+
+std::string csvCell(const Value &v) {
+  if (v.kind == Value::Number || v.kind == Value::Bool)
+    return fmt::format("{}", v.num);
+  return v.text;
+}
+
+std::string objectiveText(const SweepIR &s) {
+  return s.objective ? (s.maximize ? "maximize " : "minimize ") + s.objective->str()
+                     : std::string("no objective");
+}
+
+std::string statsText(const SweepReport &r) {
+  const SweepStats &s = r.out.stats;
+  double rate = r.out.seconds > 0 ? double(s.evaluated) / r.out.seconds : 0;
+  return fmt::format(
+      "points {}: evaluated {}, pruned by bound {}, by constraint {}, "
+      "infeasible {}, invalid {}; {:.2f} s, {:.0f} evaluated points/s{}{}\n",
+      r.size.str(), s.evaluated, s.prunedBound, s.prunedConstraint,
+      s.infeasible, s.invalid, r.out.seconds, rate,
+      r.exhaustive ? " (exhaustive)" : "",
+      s.boundViolations ? fmt::format("\nwarning: {} points beat their bound "
+                                      "(the pruning is not certified)",
+                                      s.boundViolations)
+                        : "");
+}
+} // namespace
+
+std::string ds::tool::sweepCsv(const SweepReport &r) {
+  std::vector<Point> top, front;
+  std::vector<Row> rows = reportedRows(r.out, top, front);
+  std::string out = "rank,pareto";
+  for (const std::string &c : r.search.columns())
+    out += "," + c;
+  out += "\n";
+  for (const Row &row : rows) {
+    out += row.rank ? std::to_string(row.rank) : "";
+    out += row.pareto ? ",1" : ",0";
+    for (const Value &v : r.search.axisValuesAt(row.p->path))
+      out += "," + csvCell(v);
+    for (double m : row.p->metrics)
+      out += fmt::format(",{}", m);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string ds::tool::sweepJson(const SweepReport &r) {
+  namespace json = llvm::json;
+  std::vector<Point> top, front;
+  std::vector<Row> rows = reportedRows(r.out, top, front);
+  const SweepIR &sw = r.search.sweep();
+  auto pointJson = [&](const Row &row) {
+    json::Object axes, metrics;
+    std::vector<Value> vals = r.search.axisValuesAt(row.p->path);
+    for (size_t i = 0; i < sw.axes.size(); ++i) {
+      std::string name = sw.axes[i].decl + "." + sw.axes[i].field;
+      if (vals[i].kind == Value::Number)
+        axes[name] = vals[i].num;
+      else
+        axes[name] = vals[i].str();
+    }
+    auto all = allMetrics();
+    for (size_t i = 0; i < all.size(); ++i)
+      metrics[all[i].name] = row.p->metrics[i];
+    json::Object o{{"axes", std::move(axes)}, {"metrics", std::move(metrics)}};
+    if (row.rank)
+      o["rank"] = row.rank;
+    o["pareto"] = row.pareto;
+    return o;
+  };
+  json::Array topArr, paretoArr;
+  for (const Row &row : rows) {
+    if (row.rank)
+      topArr.push_back(pointJson(row));
+    if (row.pareto)
+      paretoArr.push_back(pointJson(row));
+  }
+  const SweepStats &s = r.out.stats;
+  json::Object stats{{"evaluated", int64_t(s.evaluated)},
+                     {"pruned_bound", int64_t(s.prunedBound)},
+                     {"pruned_constraint", int64_t(s.prunedConstraint)},
+                     {"infeasible", int64_t(s.infeasible)},
+                     {"invalid", int64_t(s.invalid)},
+                     {"bound_violations", int64_t(s.boundViolations)},
+                     {"seconds", r.out.seconds}};
+  json::Value root = json::Object{{"schema", "deepstack-sweep/1"},
+                                  {"sweep", sw.name},
+                                  {"design", sw.design ? sw.design->name : ""},
+                                  {"points", r.size.str()},
+                                  {"objective", objectiveText(sw)},
+                                  {"exhaustive", r.exhaustive},
+                                  {"stats", std::move(stats)},
+                                  {"top", std::move(topArr)},
+                                  {"pareto", std::move(paretoArr)}};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", root) << "\n";
+  return os.str();
+}
+
+std::string ds::tool::sweepText(const SweepReport &r) {
+  const SweepIR &sw = r.search.sweep();
+  std::vector<Point> top, front;
+  std::vector<Row> rows = reportedRows(r.out, top, front);
+  std::string out = fmt::format("sweep {} over {}: {}\n", sw.name,
+                                sw.design ? sw.design->name : "?",
+                                objectiveText(sw));
+  out += statsText(r);
+  // Columns: every axis, then the metrics the sweep names plus STPS/TPOT.
+  std::vector<int> shown;
+  auto show = [&](llvm::StringRef m) {
+    int i = metricIndex(m);
+    if (i >= 0 && std::find(shown.begin(), shown.end(), i) == shown.end())
+      shown.push_back(i);
+  };
+  if (sw.objective)
+    forEachMetric(*sw.objective, show);
+  for (const ExprPtr &p : sw.pareto)
+    forEachMetric(*p, show);
+  show("stps");
+  show("tpot");
+  show("memory.used");
+  std::vector<std::string> header{"rank"};
+  for (const SweepAxis &a : sw.axes)
+    header.push_back(a.decl + "." + a.field);
+  for (int i : shown)
+    header.push_back(allMetrics()[i].name.str());
+  header.push_back("pareto");
+  std::vector<std::vector<std::string>> table{header};
+  for (const Row &row : rows) {
+    std::vector<std::string> line{row.rank ? std::to_string(row.rank) : "-"};
+    for (const Value &v : r.search.axisValuesAt(row.p->path))
+      line.push_back(v.str());
+    for (int i : shown)
+      line.push_back(formatQuantity(row.p->metrics[i], allMetrics()[i].dim, 4));
+    line.push_back(row.pareto ? "*" : "");
+    table.push_back(std::move(line));
+  }
+  if (rows.empty()) {
+    out += "no point satisfies the sweep's constraints\n";
+    return out;
+  }
+  std::vector<size_t> width(header.size(), 0);
+  for (const auto &line : table)
+    for (size_t i = 0; i < line.size(); ++i)
+      width[i] = std::max(width[i], line[i].size());
+  for (const auto &line : table) {
+    std::string l;
+    for (size_t i = 0; i < line.size(); ++i)
+      l += fmt::format("{:>{}}  ", line[i], width[i]);
+    while (!l.empty() && l.back() == ' ')
+      l.pop_back();
+    out += l + "\n";
+  }
+  if (r.search.sweep().pareto.size())
+    out += fmt::format("* on the Pareto front of {} points\n", front.size());
+  return out;
+}
