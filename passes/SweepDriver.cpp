@@ -98,9 +98,9 @@ bool readPoint(const json::Value &v, Point &p) {
   return true;
 }
 
-const char *const kStatNames[] = {"evaluated", "pruned_bound",
+const char *const kStatNames[] = {"evaluated",         "pruned_bound",
                                   "pruned_constraint", "infeasible",
-                                  "invalid", "bound_violations"};
+                                  "invalid",           "bound_violations"};
 uint64_t *statField(SweepStats &s, int i) {
   uint64_t *f[] = {&s.evaluated,  &s.prunedBound, &s.prunedConstraint,
                    &s.infeasible, &s.invalid,     &s.boundViolations};
@@ -125,8 +125,7 @@ void writeResults(json::Object &o, const ResultSet &results,
   o["pareto"] = std::move(pareto);
 }
 
-bool readResults(const json::Object &o, ResultSet &results,
-                 SweepStats &stats) {
+bool readResults(const json::Object &o, ResultSet &results, SweepStats &stats) {
   if (const json::Object *st = o.getObject("stats"))
     for (int i = 0; i < 6; ++i)
       if (auto v = st->getInteger(kStatNames[i]))
@@ -179,8 +178,10 @@ bool ds::saveCheckpoint(const std::string &file, const std::string &fingerprint,
                     {"done", std::move(doneArr)}};
   writeResults(root, results, stats);
   std::string text = print(json::Value(std::move(root))) + "\n";
-  if (llvm::Error e = llvm::writeFileAtomically(file + ".tmp%%%%%%", file, text)) {
-    error = "cannot write checkpoint '" + file + "': " + llvm::toString(std::move(e));
+  if (llvm::Error e =
+          llvm::writeFileAtomically(file + ".tmp%%%%%%", file, text)) {
+    error = "cannot write checkpoint '" + file +
+            "': " + llvm::toString(std::move(e));
     return false;
   }
   return true;
@@ -202,7 +203,8 @@ bool ds::loadCheckpoint(const std::string &file, const std::string &fingerprint,
   }
   auto fp = o->getString("fingerprint");
   if (!fp || *fp != fingerprint) {
-    error = "checkpoint '" + file + "' belongs to another sweep (or the sweep "
+    error = "checkpoint '" + file +
+            "' belongs to another sweep (or the sweep "
             "changed); delete it to start over";
     return false;
   }
@@ -224,8 +226,8 @@ std::string ds::taskResultJson(size_t task, const ResultSet &results,
   return print(json::Value(std::move(root)));
 }
 
-bool ds::readTaskResult(llvm::StringRef text, size_t &task,
-                        ResultSet &results, SweepStats &stats) {
+bool ds::readTaskResult(llvm::StringRef text, size_t &task, ResultSet &results,
+                        SweepStats &stats) {
   auto parsed = json::parse(text);
   if (!parsed) {
     llvm::consumeError(parsed.takeError());
@@ -253,9 +255,8 @@ TaskPool::TaskPool(SweepSearch &s, const SweepRunOptions &o, SweepOutcome &out)
 }
 
 bool TaskPool::open(std::string &error) {
-  if (!o.checkpoint.empty() &&
-      !loadCheckpoint(o.checkpoint, fingerprint, done, out.results, out.stats,
-                      error))
+  if (!o.checkpoint.empty() && !loadCheckpoint(o.checkpoint, fingerprint, done,
+                                               out.results, out.stats, error))
     return false;
   out.resumedTasks = done.size();
   for (size_t t = 0; t < s.tasks().size(); ++t)
@@ -307,8 +308,8 @@ void TaskPool::checkpoint(bool force) {
   if (o.checkpoint.empty())
     return;
   auto now = std::chrono::steady_clock::now();
-  if (!force &&
-      std::chrono::duration<double>(now - lastSave).count() < o.checkpointSeconds)
+  if (!force && std::chrono::duration<double>(now - lastSave).count() <
+                    o.checkpointSeconds)
     return;
   lastSave = now;
   std::lock_guard<std::mutex> g(lock);

@@ -40,7 +40,7 @@ struct SweepOutcome {
   double seconds = 0;
   bool interrupted = false; ///< stopped by a signal; the checkpoint holds
   size_t tasksDone = 0, tasks = 0;
-  size_t resumedTasks = 0;  ///< done in an earlier run (checkpoint)
+  size_t resumedTasks = 0; ///< done in an earlier run (checkpoint)
 };
 
 /// Where a process's worker threads get tasks and send their results.

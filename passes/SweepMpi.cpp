@@ -125,7 +125,7 @@ private:
     return r.task;
   }
 
-  std::mutex lock; ///< MPI_THREAD_SERIALIZED: one MPI call at a time
+  std::mutex lock;        ///< MPI_THREAD_SERIALIZED: one MPI call at a time
   bool exhausted = false; ///< rank 0 has no more tasks for us
   bool stopped = false;   ///< rank 0 sent Stop
   std::atomic<double> best{-std::numeric_limits<double>::infinity()};
@@ -217,6 +217,24 @@ private:
   bool stopSent = false;
 };
 
+/// False on every rank when some rank planned another sweep or task list
+/// (another file on its host): its results would land in the wrong tasks.
+bool sameSweepEverywhere(SweepSearch &s, int rank, std::string &error) {
+  std::string mine = sweepFingerprint(s);
+  uint64_t n = mine.size();
+  MPI_Bcast(&n, 1, MPI_UINT64_T, kRoot, MPI_COMM_WORLD);
+  std::string root(n, '\0');
+  if (rank == kRoot)
+    root = mine;
+  MPI_Bcast(root.data(), int(n), MPI_CHAR, kRoot, MPI_COMM_WORLD);
+  int differs = root != mine, anyDiffers = 0;
+  MPI_Allreduce(&differs, &anyDiffers, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (anyDiffers && rank == kRoot)
+    error = "the ranks planned different sweeps or task lists (is the same "
+            "file on every host?)";
+  return !anyDiffers;
+}
+
 bool runRoot(SweepSearch &s, const SweepRunOptions &o, SweepOutcome &out,
              int ranks, std::string &error) {
   auto start = std::chrono::steady_clock::now();
@@ -297,10 +315,20 @@ bool SweepMpi::init(std::string &error) {
   return true;
 }
 
+size_t SweepMpi::rootValue(size_t v) {
+  if (worldSize <= 1)
+    return v;
+  uint64_t x = v;
+  MPI_Bcast(&x, 1, MPI_UINT64_T, kRoot, MPI_COMM_WORLD);
+  return size_t(x);
+}
+
 bool SweepMpi::run(SweepSearch &s, const SweepRunOptions &o, SweepOutcome &out,
                    std::string &error) {
   if (worldSize <= 1)
     return runSweep(s, o, out, error);
+  if (!sameSweepEverywhere(s, worldRank, error))
+    return false;
   if (worldRank == kRoot)
     return runRoot(s, o, out, worldSize, error);
   return runWorker(s, o, out, error);

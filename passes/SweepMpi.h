@@ -38,7 +38,12 @@ public:
   int rank() const { return worldRank; }
   int size() const { return worldSize; }
 
-  /// Runs the search over every rank. On rank 0 (and without MPI) as
+  /// Rank 0's \p v on every rank (all ranks call it): the task split must
+  /// not depend on a rank's core count.
+  size_t rootValue(size_t v);
+
+  /// Runs the search over every rank (after checking that all planned the
+  /// same sweep and tasks). On rank 0 (and without MPI) as
   /// runSweep. On the other ranks \p out holds only `interrupted`, and a
   /// failure elsewhere returns false with an empty \p error (rank 0 reports
   /// it).

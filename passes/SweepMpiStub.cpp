@@ -22,7 +22,9 @@ bool SweepMpi::init(std::string &error) {
   return true;
 }
 
-bool SweepMpi::run(SweepSearch &s, const SweepRunOptions &o,
-                   SweepOutcome &out, std::string &error) {
+size_t SweepMpi::rootValue(size_t v) { return v; }
+
+bool SweepMpi::run(SweepSearch &s, const SweepRunOptions &o, SweepOutcome &out,
+                   std::string &error) {
   return runSweep(s, o, out, error);
 }

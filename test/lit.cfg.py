@@ -1,6 +1,7 @@
 # lit configuration for DeepStack: every .ds / .test file under test/ runs
 # its RUN lines with %deepstack bound to the built driver.
 import os
+import shutil
 import lit.formats
 
 config.name = "DeepStack"
@@ -24,3 +25,11 @@ for var in ["ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"]:
 # tests that compare data/reference with it need it.
 if os.path.isdir(os.path.join(config.source_root, "..", "shared", "reference")):
     config.available_features.add("shared-reference")
+# test/Sweep/mpi.test runs `mpirun -np 4 deepstack sweep`: it needs mpirun and
+# a deepstack linked with MPI (CMake found libopenmpi-dev; else the driver is
+# built single-process and refuses to run under mpirun).
+_deepstack = os.path.join(config.deepstack_bin, "deepstack")
+if shutil.which("mpirun") and os.path.isfile(_deepstack):
+    with open(_deepstack, "rb") as f:
+        if b"libmpi.so" in f.read():
+            config.available_features.add("mpi")

@@ -170,7 +170,8 @@ int ds::tool::runSweep() {
 
   unsigned threads = sweepJobs ? sweepJobs.getValue()
                                : std::max(1u, std::thread::hardware_concurrency());
-  if (!search.planTasks(size_t(threads) * mpi.size() * 32, error))
+  if (!search.planTasks(mpi.rootValue(size_t(threads) * mpi.size() * 32),
+                        error))
     return fail(error);
   SweepRunOptions o;
   o.threads = threads;

@@ -10,6 +10,7 @@ PACKAGES=(
   libfmt-dev libgraphviz-dev graphviz
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 libxml2-utils
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()
