@@ -86,7 +86,7 @@ void ds::clearEvaluationCaches() {
 
 bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
                         DiagEngine &diags, DesignMetrics &out,
-                        const PassObserver &observe) {
+                        const PassObserver &observe, bool explain) {
   out = DesignMetrics();
   out.design = &d;
   if (!checkParallelLayout(d, diags) || !checkPartition(d, diags))
@@ -108,6 +108,8 @@ bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
   out.memory = memoryUse(d, decodeGraph, capacity);
   if (out.memory.total() > capacity) {
     out.feasible = false;
+    if (!explain)
+      return true;
     out.infeasible = fmt::format(
         "out of memory: {} per device (weights {}, KV cache {}, activations "
         "{}) exceeds the {} of '{}'",
@@ -197,6 +199,8 @@ bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
   pin.logicDynamic =
       std::max(0.0, out.decode.power - chip.staticPower - dramDynamic);
   out.thermal = thermal::evaluate(chip, pin);
+  if (!explain)
+    return true;
 
   // What binds the decode step.
   TimeSplit total;

@@ -73,9 +73,12 @@ using PassObserver =
 /// False (after located errors) when the design cannot be evaluated at all
 /// (schedule does not fit the network, a collective cannot run); an
 /// over-full design evaluates to feasible = false.
+/// \p explain = false skips the text of the binding limits and warnings
+/// (a sweep ranks millions of points by their numbers only).
 bool evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
                     DiagEngine &diags, DesignMetrics &out,
-                    const PassObserver &observe = nullptr);
+                    const PassObserver &observe = nullptr,
+                    bool explain = true);
 
 /// Forgets the per-thread memos (operator costs, settled clocks).
 void clearEvaluationCaches();

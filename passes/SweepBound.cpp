@@ -16,6 +16,8 @@ SweepBound::SweepBound(Instantiator &inst, const SweepSpace &space,
   for (unsigned k = 0; k < space.depth(); ++k)
     levelOf[space.order()[k]] = int(k);
   metricIv.assign(metricCount(), Interval::all());
+  hulls.assign(space.depth(), Interval::all());
+  hullKnown.assign(space.depth(), false);
   // The model may change until every axis reaching it is assigned.
   const DesignIR &d = inst.design();
   for (unsigned a : inst.axesReaching(d.workload->model->name))
@@ -28,15 +30,19 @@ Interval SweepBound::axisInterval(unsigned a, unsigned k) {
     return Interval::point(env.numericAxes()[a]);
   if (!space.constantValues(level))
     return Interval::all();
-  const std::vector<Value> *vals = nullptr;
-  std::string error;
-  if (!env.values(level, vals, error) || vals->empty() ||
-      (*vals)[0].kind != Value::Number)
-    return Interval::all();
-  Interval iv = Interval::point((*vals)[0].num);
-  for (const Value &v : *vals)
-    iv = iv.hull(Interval::point(v.num));
-  return iv;
+  if (!hullKnown[level]) {
+    hullKnown[level] = true;
+    const std::vector<Value> *vals = nullptr;
+    std::string error;
+    if (env.values(level, vals, error) && !vals->empty() &&
+        (*vals)[0].kind == Value::Number) {
+      Interval iv = Interval::point((*vals)[0].num);
+      for (const Value &v : *vals)
+        iv = iv.hull(Interval::point(v.num));
+      hulls[level] = iv;
+    }
+  }
+  return hulls[level];
 }
 
 const std::vector<Interval> &SweepBound::axes(unsigned k) {
@@ -47,27 +53,37 @@ const std::vector<Interval> &SweepBound::axes(unsigned k) {
   return axisIv;
 }
 
-Interval SweepBound::field(llvm::StringRef qualified, unsigned k) {
+SweepBound::FieldInfo &SweepBound::info(llvm::StringRef qualified) {
+  auto it = fields.find(qualified);
+  if (it != fields.end())
+    return it->second;
+  FieldInfo fi;
   const std::vector<SweepAxis> &all = space.sweep().axes;
   for (unsigned a = 0; a < all.size(); ++a)
-    if (all[a].decl.size() + 1 + all[a].field.size() == qualified.size() &&
-        qualified.startswith(all[a].decl) &&
-        qualified.endswith(all[a].field) &&
-        qualified[all[a].decl.size()] == '.')
-      return axisInterval(a, k);
-  // A field no open axis reaches keeps its current value.
-  llvm::StringRef decl = qualified;
+    if (qualified == all[a].decl + "." + all[a].field)
+      fi.axis = int(a);
+  // Axes reaching the field's declaration (or a declaration on its path).
   for (size_t dot = qualified.rfind('.'); dot != llvm::StringRef::npos;
-       dot = qualified.substr(0, dot).rfind('.')) {
-    decl = qualified.substr(0, dot);
-    for (unsigned a : inst.axesReaching(decl))
-      if (unsigned(levelOf[a]) >= k)
-        return Interval::all();
-  }
-  auto v = env.fieldValue(qualified);
-  if (!v || v->kind != Value::Number)
+       dot = qualified.substr(0, dot).rfind('.'))
+    for (unsigned a : inst.axesReaching(qualified.substr(0, dot)))
+      fi.openLevel = std::max(fi.openLevel, unsigned(levelOf[a]) + 1);
+  return fields[qualified] = fi;
+}
+
+Interval SweepBound::field(llvm::StringRef qualified, unsigned k) {
+  FieldInfo &fi = info(qualified);
+  if (fi.axis >= 0)
+    return axisInterval(unsigned(fi.axis), k);
+  // A field no open axis reaches keeps its current value.
+  if (k < fi.openLevel)
     return Interval::all();
-  return Interval::point(v->num);
+  if (fi.valueAt == ~0ull || env.changedSince(fi.openLevel, fi.valueAt)) {
+    auto v = env.fieldValue(qualified);
+    fi.value = v && v->kind == Value::Number ? Interval::point(v->num)
+                                             : Interval::all();
+    fi.valueAt = env.now();
+  }
+  return fi.value;
 }
 
 const std::vector<Interval> &SweepBound::metrics(unsigned k) {

@@ -16,6 +16,7 @@
 #define DEEPSTACK_PASSES_SWEEPBOUND_H
 
 #include "passes/SweepSpace.h"
+#include "llvm/ADT/StringMap.h"
 #include <vector>
 
 namespace ds {
@@ -59,6 +60,17 @@ private:
   };
   void roofline(unsigned k);
   Interval axisInterval(unsigned axis, unsigned k);
+  /// What field() needs to know about a name, resolved once.
+  struct FieldInfo {
+    int axis = -1;          ///< the axis it is, or -1
+    unsigned openLevel = 0; ///< levels below this may change it
+    Interval value;         ///< cached value, valid from valueAt
+    uint64_t valueAt = ~0ull;
+  };
+  FieldInfo &info(llvm::StringRef qualified);
+  llvm::StringMap<FieldInfo> fields;
+  std::vector<Interval> hulls; ///< per constant level
+  std::vector<bool> hullKnown;
   bool supplyAt(unsigned k, Supply &s);
   bool demandAt(unsigned k, Demand &d);
 

@@ -14,6 +14,7 @@
 #define DEEPSTACK_PASSES_SWEEPEXPR_H
 
 #include "ir/IR.h"
+#include "ir/Interval.h"
 #include "ir/Value.h"
 #include "llvm/ADT/Optional.h"
 #include <cmath>
@@ -62,19 +63,6 @@ struct NumericEnv {
   std::function<double(llvm::StringRef)> field;
 };
 double evalNumber(const Expr &e, const NumericEnv &env);
-
-/// A closed interval; booleans are [0,0] false, [1,1] true, [0,1] unknown.
-struct Interval {
-  double lo = -std::numeric_limits<double>::infinity();
-  double hi = std::numeric_limits<double>::infinity();
-  static Interval point(double v) { return {v, v}; }
-  static Interval all() { return {}; }
-  bool isPoint() const { return lo == hi; }
-  bool bounded() const { return std::isfinite(lo) && std::isfinite(hi); }
-  Interval hull(const Interval &o) const {
-    return {std::min(lo, o.lo), std::max(hi, o.hi)};
-  }
-};
 
 struct IntervalEnv {
   const Interval *metrics = nullptr;

@@ -58,27 +58,14 @@ Interval boolean(bool canBeFalse, bool canBeTrue) {
   return {canBeFalse ? 0.0 : 1.0, canBeTrue ? 1.0 : 0.0};
 }
 
-/// Products of interval ends, with 0 * inf taken as 0 (the enclosure of a
-/// product of a bounded zero and an unbounded value).
-double mul(double a, double b) { return (a == 0 || b == 0) ? 0 : a * b; }
-
-Interval times(Interval a, Interval b) {
-  double p[] = {mul(a.lo, b.lo), mul(a.lo, b.hi), mul(a.hi, b.lo),
-                mul(a.hi, b.hi)};
-  return {*std::min_element(p, p + 4), *std::max_element(p, p + 4)};
-}
-
-Interval divide(Interval a, Interval b) {
-  if (b.lo <= 0 && b.hi >= 0)
-    return Interval::all(); // may divide by zero or change sign
-  return times(a, {1 / b.hi, 1 / b.lo});
-}
+using interval::divide;
+using interval::times;
 
 Interval intervalBinary(const std::string &op, Interval l, Interval r) {
   if (op == "+")
-    return {l.lo + r.lo, l.hi + r.hi};
+    return interval::add(l, r);
   if (op == "-")
-    return {l.lo - r.hi, l.hi - r.lo};
+    return interval::sub(l, r);
   if (op == "*")
     return times(l, r);
   if (op == "/")
@@ -107,10 +94,8 @@ Interval intervalCall(const std::string &fn, const std::vector<Interval> &a) {
     return Interval::all();
   if (fn == "min" || fn == "max") {
     Interval r = a[0];
-    for (const Interval &x : a) {
-      r.lo = fn == "min" ? std::min(r.lo, x.lo) : std::max(r.lo, x.lo);
-      r.hi = fn == "min" ? std::min(r.hi, x.hi) : std::max(r.hi, x.hi);
-    }
+    for (const Interval &x : a)
+      r = fn == "min" ? interval::min(r, x) : interval::max(r, x);
     return r;
   }
   Interval x = a[0];

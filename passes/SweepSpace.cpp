@@ -205,6 +205,7 @@ PathEnv::PathEnv(Instantiator &inst, const SweepSpace &space)
   current.resize(n);
   assigned.assign(n, false);
   applied.assign(n, false);
+  stamps.assign(n, 0);
   numeric.assign(n, 0);
   scratch.resize(n);
   cached.resize(n);
@@ -236,6 +237,7 @@ void PathEnv::assign(unsigned k, const Value &v) {
   cur = v;
   assigned[axis] = true;
   applied[axis] = false;
+  stamps[k] = ++clock;
   numeric[axis] = numericOf(v);
 }
 

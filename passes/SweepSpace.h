@@ -79,6 +79,15 @@ public:
   bool commit(std::string &why) { return commit(~0u, why); }
   /// SI values of every axis in declaration order (names hashed).
   const std::vector<double> &numericAxes() const { return numeric; }
+  /// A clock that advances whenever a level changes value: a value derived
+  /// from levels < n is still valid if changedSince(n, t) is false.
+  bool changedSince(unsigned n, uint64_t t) const {
+    for (unsigned k = 0; k < n && k < stamps.size(); ++k)
+      if (stamps[k] > t)
+        return true;
+    return false;
+  }
+  uint64_t now() const { return clock; }
   /// The assigned axes above level \p k: "sched.tp = 2, chat.batch = 8".
   std::string describe(unsigned k) const;
 
@@ -90,6 +99,8 @@ private:
   std::vector<bool> applied;    ///< the Instantiator holds current[axis]
   unsigned deepest = 0;         ///< levels < deepest are assigned
   bool lastCommitOk = true;
+  std::vector<uint64_t> stamps; ///< per level: when it last changed
+  uint64_t clock = 0;
   std::vector<double> numeric;
   std::vector<std::vector<Value>> scratch; ///< per level
   std::vector<std::vector<Value>> cached;  ///< per constant level

@@ -99,11 +99,36 @@ void SweepSearch::Worker::descend(unsigned k, Context &c) {
   }
   // Copy: deeper levels may reuse the env's buffers for this level.
   std::vector<Value> values = *vals;
+  // Judge every child, then visit the most promising first: a good
+  // incumbent early prunes more of its siblings (the result does not
+  // depend on the order: points are ranked by objective, then path).
+  std::vector<Judgement> children;
+  children.reserve(values.size());
   for (uint32_t i = 0; i < values.size(); ++i) {
     env.assign(k, values[i]);
-    path.push_back(i);
-    if (!prune(k + 1, c))
-      descend(k + 1, c);
+    Judgement j = judge(k + 1, c);
+    j.index = i;
+    if (j.cut != Judgement::Keep) {
+      uint64_t n = subtreeSize(k + 1);
+      (j.cut == Judgement::Constraint ? c.stats->prunedConstraint
+                                      : c.stats->infeasible) += n;
+      continue;
+    }
+    children.push_back(std::move(j));
+  }
+  if (!c.exhaustive && space.sweep().objective)
+    std::stable_sort(children.begin(), children.end(),
+                     [](const Judgement &a, const Judgement &b) {
+                       return a.best > b.best;
+                     });
+  for (const Judgement &j : children) {
+    env.assign(k, values[j.index]);
+    if (!c.exhaustive && boundCuts(j, c)) {
+      c.stats->prunedBound += subtreeSize(k + 1);
+      continue;
+    }
+    path.push_back(j.index);
+    descend(k + 1, c);
     path.pop_back();
   }
 }
@@ -144,44 +169,56 @@ uint64_t SweepSearch::Worker::subtreeSize(unsigned k) {
   return total;
 }
 
-bool SweepSearch::Worker::prune(unsigned k, Context &c) {
-  if (k == space.depth())
-    return false; // leaves are judged on their evaluated metrics
+SweepSearch::Worker::Judgement SweepSearch::Worker::judge(unsigned k,
+                                                          Context &c) {
+  Judgement j;
   const SweepIR &sw = space.sweep();
-  if (sw.constraints.empty() && (c.exhaustive || !sw.objective))
-    return false;
+  // --exhaustive evaluates every point: no bound of any kind cuts.
+  if (c.exhaustive || (sw.constraints.empty() && !sw.objective))
+    return j;
   IntervalEnv ie;
   ie.axes = bound.axes(k).data();
-  ie.metrics = bound.metrics(k).data();
+  const std::vector<Interval> &mv = bound.metrics(k);
+  ie.metrics = mv.data();
   ie.field = [&](llvm::StringRef f) { return bound.field(f, k); };
-  bool cut = false, byBound = false;
+  // Over-full designs are never reported (evaluate marks them infeasible).
+  int used = metricIndex("memory.used"), cap = metricIndex("memory.capacity");
+  if (mv[used].lo > mv[cap].hi) {
+    j.cut = Judgement::Infeasible;
+    return j;
+  }
   for (const ExprPtr &r : sw.constraints)
     if (evalInterval(*r, ie).hi == 0) {
-      cut = true;
-      break;
+      j.cut = Judgement::Constraint;
+      return j;
     }
-  if (!cut && !c.exhaustive && sw.objective) {
-    Interval o = evalInterval(*sw.objective, ie);
-
-    double best = sw.maximize ? o.hi : -o.lo;
-    double threshold = std::max(incumbent.threshold(),
-                                c.shared->threshold.load(std::memory_order_relaxed));
-    if (best < threshold) {
-      std::vector<double> corner;
-      for (const ExprPtr &p : sw.pareto) {
-        Interval v = evalInterval(*p, ie);
-        corner.push_back(lowerIsBetter(p->name) && p->kind == Expr::Metric
-                             ? -v.lo
-                             : v.hi);
-      }
-      cut = byBound = incumbent.paretoExcludes(corner);
-    }
+  if (c.exhaustive || !sw.objective)
+    return j;
+  Interval o = evalInterval(*sw.objective, ie);
+  j.best = sw.maximize ? o.hi : -o.lo;
+  for (const ExprPtr &p : sw.pareto) {
+    Interval v = evalInterval(*p, ie);
+    j.corner.push_back(lowerIsBetter(p->name) && p->kind == Expr::Metric ? -v.lo
+                                                                          : v.hi);
   }
+  return j;
+}
+
+bool SweepSearch::Worker::boundCuts(const Judgement &j, Context &c) {
+  double threshold = std::max(incumbent.threshold(),
+                              c.shared->threshold.load(std::memory_order_relaxed));
+  return j.best < threshold && incumbent.paretoExcludes(j.corner);
+}
+
+bool SweepSearch::Worker::prune(unsigned k, Context &c) {
+  Judgement j = judge(k, c);
+  bool cut = j.cut != Judgement::Keep || (!c.exhaustive && boundCuts(j, c));
   if (!cut)
     return false;
-  // Restore the assignments the size count disturbs below level k.
   uint64_t n = subtreeSize(k);
-  (byBound ? c.stats->prunedBound : c.stats->prunedConstraint) += n;
+  (j.cut == Judgement::Constraint   ? c.stats->prunedConstraint
+   : j.cut == Judgement::Infeasible ? c.stats->infeasible
+                                    : c.stats->prunedBound) += n;
   return true;
 }
 
@@ -199,7 +236,8 @@ void SweepSearch::Worker::leaf(Context &c) {
     diags->setErrorLimit(0);
   }
   DesignMetrics m;
-  if (!evaluateDesign(d, networkFor(*d.system->network), *diags, m)) {
+  if (!evaluateDesign(d, networkFor(*d.system->network), *diags, m, nullptr,
+                      /*explain=*/false)) {
     st.invalid += 1;
     return;
   }
@@ -226,16 +264,15 @@ void SweepSearch::Worker::leaf(Context &c) {
     auto v = inst->field(f);
     return v ? numericOf(*v) : 0.0;
   };
-  // The bound must hold at the leaf itself: a check of the roofline.
-  if (!c.exhaustive || true) {
-    const std::vector<Interval> &iv = bound.metrics(space.depth());
-    for (size_t i = 0; i < iv.size(); ++i)
-      if (metrics[i] > iv[i].hi * (1 + 1e-9) + 1e-300 ||
-          metrics[i] < iv[i].lo * (1 - 1e-9) - 1e-300) {
-        st.boundViolations += 1;
-        break;
-      }
-  }
+  // The bound must hold at the leaf itself: a check of the roofline on
+  // every evaluated point (a violation would make the pruning unsound).
+  const std::vector<Interval> &iv = bound.metrics(space.depth());
+  for (size_t i = 0; i < iv.size(); ++i)
+    if (metrics[i] > iv[i].hi * (1 + 1e-9) + 1e-300 ||
+        metrics[i] < iv[i].lo * (1 - 1e-9) - 1e-300) {
+      st.boundViolations += 1;
+      break;
+    }
   for (const ExprPtr &r : sw.constraints)
     if (evalNumber(*r, ne) == 0) {
       st.prunedConstraint += 1;

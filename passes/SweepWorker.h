@@ -31,6 +31,16 @@ private:
     bool exhaustive;
     std::atomic<uint64_t> *leaves;
   };
+  /// What the bound says about the subtree below level \p k.
+  struct Judgement {
+    enum Cut { Keep, Constraint, Infeasible } cut = Keep;
+    uint32_t index = 0;
+    double best = std::numeric_limits<double>::infinity(); ///< objective
+    std::vector<double> corner; ///< best each Pareto metric can be
+  };
+  Judgement judge(unsigned k, Context &c);
+  /// True when the subtree cannot enter the top-N nor the Pareto set.
+  bool boundCuts(const Judgement &j, Context &c);
   void descend(unsigned k, Context &c);
   void leaf(Context &c);
   /// Points below level \p k with levels < k assigned.

@@ -170,8 +170,10 @@ int ds::tool::runSweep() {
 
   unsigned threads = sweepJobs ? sweepJobs.getValue()
                                : std::max(1u, std::thread::hardware_concurrency());
-  if (!search.planTasks(mpi.rootValue(size_t(threads) * mpi.size() * 32),
-                        error))
+  // A fixed split (unless the workers are many) lets a checkpoint resume
+  // with another -j or number of ranks.
+  size_t wanted = std::max<size_t>(1024, size_t(threads) * mpi.size() * 32);
+  if (!search.planTasks(mpi.rootValue(wanted), error))
     return fail(error);
   SweepRunOptions o;
   o.threads = threads;
