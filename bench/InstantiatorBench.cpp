@@ -4,11 +4,13 @@
 // a commit that changes a schedule or workload field must stay near 1 us; a
 // memory field change (stack3d.layers: connected_layers' default and chip
 // fields read it) is rarer and may cost more. Also: the private compile
-// itself with dependency tracking, against the same compile without.
+// itself with dependency tracking, against the same compile without; and
+// the enclosure of derived hardware fields a search node asks for.
 //
 //===----------------------------------------------------------------------===//
 #include "frontend/Instantiator.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 #include <benchmark/benchmark.h>
 
@@ -82,6 +84,47 @@ void BM_CompileUntracked(benchmark::State &state) {
     benchmark::DoNotOptimize(c.run(kSweep));
   }
 }
+
+/// A chip whose peak scales with cores and clock, both open, and a memory
+/// whose defaults read layers: ten enclosures, as one search node asks.
+void BM_FieldIntervals(benchmark::State &state) {
+  llvm::SmallString<128> path;
+  int fd;
+  if (llvm::sys::fs::createTemporaryFile("ivbench", "ds", fd, path)) {
+    state.SkipWithError("no temporary file");
+    return;
+  }
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << "import \"" DEEPSTACK_SOURCE_DIR "/examples/flagship.ds\";\n"
+       << "chip acc : acc3d { cores = 128; peak { bf16 = b200.peak.bf16 * "
+          "cores / b200.cores * clock / b200.clock; } }\n"
+       << "system sy { chip = acc; network = pod; }\n"
+       << "design dd { system = sy; workload = chat; schedule = s; }\n"
+       << "sweep sw over dd { acc.clock in linspace(1 GHz, 2 GHz, 5); "
+          "acc.cores in 64 .. 128; stack3d.layers in {4, 8, 16}; "
+          "s.tp in {1, 2, 4, 8}; }\n";
+  }
+  std::string error;
+  auto inst = Instantiator::create(FrontendOptions(), path, "sw", error);
+  llvm::sys::fs::remove(path);
+  if (!inst) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
+  const char *fields[] = {"acc.peak.bf16",     "acc.peak.fp16",
+                          "acc.peak.tf32",     "acc.sram_bandwidth",
+                          "acc.l2_bandwidth",  "acc.peak.fp8",
+                          "acc.launch",        "stack3d.layers",
+                          "acc.memory.layers", "acc.area.vertical_port"};
+  auto axisIv = [](unsigned a) -> Interval {
+    static const Interval open[] = {{1e9, 2e9}, {64, 128}, {4, 16}, {1, 8}};
+    return open[a];
+  };
+  for (auto _ : state)
+    for (const char *f : fields)
+      benchmark::DoNotOptimize(inst->fieldInterval(f, axisIv));
+}
 } // namespace
 
 BENCHMARK(BM_CommitBatch);
@@ -89,6 +132,7 @@ BENCHMARK(BM_CommitTp);
 BENCHMARK(BM_CommitLayers);
 BENCHMARK(BM_CommitUnchanged);
 BENCHMARK(BM_CommitFailAndRecover);
+BENCHMARK(BM_FieldIntervals);
 BENCHMARK(BM_CreateTracked)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CompileUntracked)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

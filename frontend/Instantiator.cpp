@@ -12,6 +12,7 @@
 #include "frontend/Instantiator.h"
 
 #include "frontend/IRGen.h"
+#include "frontend/IntervalEval.h"
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/raw_ostream.h"
@@ -75,6 +76,7 @@ struct Instantiator::Impl {
   Sema *sema = nullptr;
   DiagEngine *diags = nullptr;
   std::unique_ptr<IRGen> irgen;
+  std::unique_ptr<IntervalEval> intervals;
   const SweepIR *sweep = nullptr;
   uint64_t base = 0;
   std::vector<Axis> axes;
@@ -315,6 +317,10 @@ Instantiator::create(const FrontendOptions &opts, llvm::StringRef path,
   static std::atomic<uint64_t> instances{0};
   m.base = mix(0x6a09e667f3bcc909ULL, ++instances);
   m.analyze();
+  std::vector<DepKey> axisFields;
+  for (const Impl::Axis &a : m.axes)
+    axisFields.push_back({a.decl, a.field});
+  m.intervals = std::make_unique<IntervalEval>(*m.sema, std::move(axisFields));
   return inst;
 }
 
@@ -387,4 +393,10 @@ const std::vector<unsigned> &
 Instantiator::axesReaching(llvm::StringRef decl) const {
   auto it = impl->reaching.find(decl);
   return it == impl->reaching.end() ? impl->none : it->second;
+}
+
+Interval Instantiator::fieldInterval(
+    llvm::StringRef qualified,
+    const std::function<Interval(unsigned axis)> &axisIv) {
+  return impl->intervals->field(qualified, axisIv);
 }

@@ -20,8 +20,10 @@
 
 #include "frontend/Driver.h"
 #include "ir/IR.h"
+#include "ir/Interval.h"
 #include "ir/Value.h"
 #include "llvm/ADT/Optional.h"
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,6 +71,18 @@ public:
   /// Used to group axes (hardware outside, schedule inside) and to find
   /// which axes a cached quantity depends on.
   const std::vector<unsigned> &axesReaching(llvm::StringRef decl) const;
+
+  /// An enclosure of field \p qualified (as field() takes it) over every
+  /// point where each axis a takes a value inside axisIv(a), for bounds at a
+  /// search node where only some axes are assigned. Axis fields are
+  /// axisIv(a); fields no axis reaches are their current value; the others
+  /// are their binding or schema default evaluated in interval arithmetic,
+  /// recursively (an undecided if() is the hull of its branches).
+  /// Interval::all() when the field is not a number or cannot be enclosed
+  /// (strings, topologies, generators, a path through a reference field an
+  /// axis may change). Reads the current point, never changes it.
+  Interval fieldInterval(llvm::StringRef qualified,
+                         const std::function<Interval(unsigned axis)> &axisIv);
 
 private:
   Instantiator();
