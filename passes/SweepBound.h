@@ -40,24 +40,37 @@ public:
   static bool bounded(llvm::StringRef metric);
 
 private:
-  /// What the hardware offers one device (exact once hardware is fixed).
+  /// What the hardware offers one device, as the best any point below the
+  /// node can have (exact once the hardware levels are assigned).
   struct Supply {
     bool valid = false;
     double bandwidth = 0; ///< B/s: peak DRAM bandwidth * utilization
-    double flops = 0;     ///< FLOP/s: peak for the model's types * util.
-    double launch = 0;    ///< s per kernel
-    double capacity = 0;  ///< bytes
-    double staticPower = 0; ///< W
-    double devices = 0;
+    double gemmFlops = 0; ///< FLOP/s for weights x activations * util.
+    double attnFlops = 0; ///< FLOP/s for activations x KV cache * util.
+    double vectorFlops = 0; ///< FP32 FLOP/s * util.
+    double l2 = 0;        ///< B/s: L2 bandwidth * utilization
+    double mmaM = 1;      ///< rows a tensor instruction pads to (lowest)
+    double launch = 0;    ///< s per kernel (lowest)
+    double capacity = 0;  ///< bytes (highest)
+    double staticPower = 0; ///< W (lowest)
+    Interval devices;
   };
-  /// What the model asks of a replica, unpartitioned (a lower bound on
-  /// what any partition asks of a device, times tp).
+  /// What the model asks of a replica, unpartitioned (what any partition
+  /// asks of a device, times at most tp): per decode token unless noted.
   struct Demand {
-    double weights = 0;   ///< bytes: GEMM weights but experts, embedding, head
-    double flopsPerToken = 0; ///< GEMM FLOPs per token, same operators
-    double kvPerToken = 0;    ///< bytes of KV cache per token, all layers
+    double weights = 0;       ///< bytes of GEMM weights but experts,
+                              ///< embedding and head, all layers
+    double expertWeights = 0; ///< bytes of every routed expert, all layers
+    double experts = 0, topK = 0;
+    double kvPerToken = 0;    ///< KV-cache bytes per context token
+    double attnFlopsPerCtx = 0; ///< attention FLOPs per context token
+    double vectorFlops = 0;   ///< FP32 FLOPs of elementwise kernels
     double kernels = 0;       ///< compute kernels per step, all layers
+    double weightBytes = 2;   ///< bytes per weight element
   };
+  bool supplyAt(unsigned k, Supply &s);
+  bool supplyHull(unsigned k, Supply &s);
+  bool demandAt(unsigned k, Demand &d);
   void roofline(unsigned k);
   Interval axisInterval(unsigned axis, unsigned k);
   /// What field() needs to know about a name, resolved once.
@@ -71,8 +84,6 @@ private:
   llvm::StringMap<FieldInfo> fields;
   std::vector<Interval> hulls; ///< per constant level
   std::vector<bool> hullKnown;
-  bool supplyAt(unsigned k, Supply &s);
-  bool demandAt(unsigned k, Demand &d);
 
   Instantiator &inst;
   const SweepSpace &space;
