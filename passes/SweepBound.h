@@ -51,6 +51,7 @@ private:
     double l2 = 0;        ///< B/s: L2 bandwidth * utilization
     double mmaM = 1;      ///< rows a tensor instruction pads to (lowest)
     double launch = 0;    ///< s per kernel (lowest)
+    double hop = 0;       ///< s: the lowest latency of a network level
     double capacity = 0;  ///< bytes (highest)
     double staticPower = 0; ///< W (lowest)
     Interval devices;
@@ -67,6 +68,8 @@ private:
     double vectorFlops = 0;   ///< FP32 FLOPs of elementwise kernels
     double kernels = 0;       ///< compute kernels per step, all layers
     double weightBytes = 2;   ///< bytes per weight element
+    double activationBytes = 2;
+    double layers = 0, moeLayers = 0;
   };
   bool supplyAt(unsigned k, Supply &s);
   bool supplyHull(unsigned k, Supply &s);

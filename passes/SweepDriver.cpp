@@ -98,12 +98,15 @@ bool readPoint(const json::Value &v, Point &p) {
   return true;
 }
 
-const char *const kStatNames[] = {"evaluated",         "pruned_bound",
-                                  "pruned_constraint", "infeasible",
-                                  "invalid",           "bound_violations"};
+const char *const kStatNames[] = {"evaluated",         "rejected",
+                                  "pruned_bound",      "pruned_constraint",
+                                  "infeasible",        "invalid",
+                                  "bound_violations"};
+constexpr int kStats = 7;
 uint64_t *statField(SweepStats &s, int i) {
-  uint64_t *f[] = {&s.evaluated,  &s.prunedBound, &s.prunedConstraint,
-                   &s.infeasible, &s.invalid,     &s.boundViolations};
+  uint64_t *f[] = {&s.evaluated,  &s.rejected, &s.prunedBound,
+                   &s.prunedConstraint, &s.infeasible, &s.invalid,
+                   &s.boundViolations};
   return f[i];
 }
 
@@ -118,7 +121,7 @@ void writeResults(json::Object &o, const ResultSet &results,
     pareto.push_back(pointJson(p));
   json::Object st;
   SweepStats copy = stats;
-  for (int i = 0; i < 6; ++i)
+  for (int i = 0; i < kStats; ++i)
     st[kStatNames[i]] = int64_t(*statField(copy, i));
   o["stats"] = std::move(st);
   o["top"] = std::move(top);
@@ -127,7 +130,7 @@ void writeResults(json::Object &o, const ResultSet &results,
 
 bool readResults(const json::Object &o, ResultSet &results, SweepStats &stats) {
   if (const json::Object *st = o.getObject("stats"))
-    for (int i = 0; i < 6; ++i)
+    for (int i = 0; i < kStats; ++i)
       if (auto v = st->getInteger(kStatNames[i]))
         *statField(stats, i) = uint64_t(*v);
   for (const char *key : {"top", "pareto"})
@@ -385,7 +388,7 @@ bool ds::runSweep(SweepSearch &s, const SweepRunOptions &o, SweepOutcome &out,
     return false;
   auto lastProgress = start;
   runTaskThreads(s, pool, std::min<unsigned>(o.threads, out.tasks),
-                 o.exhaustive, 100, [&] {
+                 o.exhaustive, 5, [&] {
                    pool.checkpoint(false);
                    auto now = std::chrono::steady_clock::now();
                    if (now - lastProgress >= std::chrono::milliseconds(200)) {

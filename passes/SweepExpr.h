@@ -72,6 +72,10 @@ struct IntervalEnv {
 /// Sound enclosure of \p e over every point of a subtree.
 Interval evalInterval(const Expr &e, const IntervalEnv &env);
 
+/// An enclosure of every value an axis expression (list, range, generator
+/// or derived expression) can produce over \p env's intervals.
+Interval valuesHull(const Expr &e, const IntervalEnv &env);
+
 /// Calls \p fn for every metric name \p e reads.
 void forEachMetric(const Expr &e, const std::function<void(llvm::StringRef)> &fn);
 /// Calls \p fn for every non-axis field \p e reads.

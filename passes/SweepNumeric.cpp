@@ -212,3 +212,30 @@ void ds::forEachAxis(const Expr &e, const std::function<void(int)> &fn) {
     forEachAxis(*o, fn);
 }
 
+
+Interval ds::valuesHull(const Expr &e, const IntervalEnv &env) {
+  auto arg = [&](size_t i) { return evalInterval(*e.operands[i], env); };
+  switch (e.kind) {
+  case Expr::List: {
+    if (e.operands.empty())
+      return Interval::all();
+    Interval h = arg(0);
+    for (size_t i = 1; i < e.operands.size(); ++i)
+      h = h.hull(arg(i));
+    return h;
+  }
+  case Expr::Range: // whole numbers from ceil(lo) to floor(hi)
+    return {std::ceil(arg(0).lo), std::floor(arg(1).hi)};
+  case Expr::Call:
+    if (e.name == "divisors" && e.operands.size() == 1)
+      return {1, arg(0).hi};
+    if (e.name == "pow2" && e.operands.size() == 2)
+      return {std::max(1.0, arg(0).lo), arg(1).hi};
+    if (e.name == "linspace" && e.operands.size() == 3)
+      return arg(0).hull(arg(1));
+    break;
+  default:
+    break;
+  }
+  return evalInterval(e, env); // a derived axis: its one value
+}

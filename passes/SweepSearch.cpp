@@ -12,6 +12,7 @@ using search::ResultSet;
 
 void SweepStats::add(const SweepStats &o) {
   evaluated += o.evaluated;
+  rejected += o.rejected;
   prunedBound += o.prunedBound;
   prunedConstraint += o.prunedConstraint;
   infeasible += o.infeasible;
@@ -72,13 +73,36 @@ bool SweepSearch::planTasks(size_t wanted, std::string &error) {
   }
   taskList = std::move(level);
   splitDepth = depth;
+  return orderTasks(error);
+}
+
+// Tasks run best bound first: the first tasks then hold the best designs,
+// and the incumbent they set cuts most later tasks at their root. The
+// order is a pure function of the sweep, the same on every rank.
+bool SweepSearch::orderTasks(std::string &error) {
+  if (!sweep().objective || taskList.size() < 2)
+    return true;
+  auto w = makeWorker(error);
+  if (!w)
+    return false;
+  std::vector<std::pair<double, size_t>> keyed;
+  for (size_t i = 0; i < taskList.size(); ++i)
+    keyed.push_back({w->rootBound(taskList[i]), i});
+  std::stable_sort(keyed.begin(), keyed.end(),
+                   [](const auto &a, const auto &b) { return a.first > b.first; });
+  std::vector<TaskPrefix> ordered;
+  for (const auto &k : keyed)
+    ordered.push_back(std::move(taskList[k.second]));
+  taskList = std::move(ordered);
   return true;
 }
 
 ResultSet SweepSearch::emptyResults() const {
   const SweepIR &s = sweep();
+  // Without an objective every point ties: the top N are the first N in
+  // enumeration order that satisfy the constraints.
   int64_t n = topOverride > 0 ? topOverride : s.topN;
-  return ResultSet(s.objective ? size_t(n) : 0, !s.pareto.empty());
+  return ResultSet(size_t(n), !s.pareto.empty());
 }
 
 std::vector<std::string> SweepSearch::columns() const {

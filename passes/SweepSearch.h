@@ -31,8 +31,10 @@ namespace ds {
 
 struct SweepStats {
   uint64_t evaluated = 0;        ///< leaves whose design was evaluated
+  uint64_t rejected = 0;         ///< of those, failing a `require`
   uint64_t prunedBound = 0;      ///< points in subtrees cut by the bound
-  uint64_t prunedConstraint = 0; ///< points failing a `require` (incl. bounds)
+  uint64_t prunedConstraint = 0; ///< points whose `require` fails on the
+                                 ///< bound, never evaluated
   uint64_t infeasible = 0;       ///< out of memory or thermally infeasible
   uint64_t invalid = 0;          ///< values a field rejects, schedules that
                                  ///< do not fit the system
@@ -86,6 +88,8 @@ public:
   std::vector<Value> axisValuesAt(const search::Path &path);
 
 private:
+  bool orderTasks(std::string &error);
+
   FrontendOptions opts;
   std::string path, sweepName;
   std::unique_ptr<Instantiator> planner;

@@ -62,6 +62,24 @@ const net::NetworkModel &SweepSearch::Worker::networkFor(const NetworkIR &n) {
   return *(networks[key] = std::move(model));
 }
 
+double SweepSearch::Worker::rootBound(const TaskPrefix &prefix) {
+  std::string error;
+  for (unsigned k = 0; k < prefix.size(); ++k) {
+    const std::vector<Value> *vals = nullptr;
+    if (!env.values(k, vals, error) || prefix[k] >= vals->size())
+      return -std::numeric_limits<double>::infinity();
+    env.assign(k, (*vals)[prefix[k]]);
+  }
+  search::ResultSet none;
+  SweepStats st;
+  SharedIncumbent shared;
+  std::atomic<uint64_t> leaves{0};
+  Context c{&none, &st, &shared, false, &leaves};
+  Judgement j = judge(unsigned(prefix.size()), c);
+  return j.cut == Judgement::Keep ? j.best
+                                  : -std::numeric_limits<double>::infinity();
+}
+
 void SweepSearch::Worker::search(const TaskPrefix &prefix,
                                  search::ResultSet &into, SweepStats &stats,
                                  SharedIncumbent &shared, bool exhaustive,
@@ -275,7 +293,7 @@ void SweepSearch::Worker::leaf(Context &c) {
     }
   for (const ExprPtr &r : sw.constraints)
     if (evalNumber(*r, ne) == 0) {
-      st.prunedConstraint += 1;
+      st.rejected += 1; // evaluated, then failed a `require`
       return;
     }
   Point p;
@@ -286,10 +304,10 @@ void SweepSearch::Worker::leaf(Context &c) {
     double v = evalNumber(*e, ne);
     p.pareto.push_back(e->kind == Expr::Metric && lowerIsBetter(e->name) ? -v : v);
   }
-  if (c.into->topCapacity() == 0 && !c.into->hasPareto())
-    return;
   p.axes = env.numericAxes();
   p.metrics = metrics;
   incumbent.offer(p);
   c.into->offer(p);
+  // Other workers prune with it at once, not when this task ends.
+  c.shared->raise(incumbent.threshold());
 }

@@ -19,6 +19,9 @@ public:
   explicit Worker(std::unique_ptr<Instantiator> inst);
   ~Worker();
 
+  /// The objective's bound at a task's root (-inf when it is cut).
+  double rootBound(const TaskPrefix &prefix);
+
   void search(const TaskPrefix &prefix, search::ResultSet &into,
               SweepStats &stats, SharedIncumbent &shared, bool exhaustive,
               std::atomic<uint64_t> &leaves);

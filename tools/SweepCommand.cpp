@@ -98,9 +98,12 @@ const SweepIR *pickSweep(Compilation &c) {
   return nullptr;
 }
 
-std::string progressLine(const SweepStats &s, size_t done, size_t total,
-                         double best, double seconds, bool maximize) {
-  double rate = seconds > 0 ? double(s.evaluated) / seconds : 0;
+/// Leaves reached so far come from the live counter; the pruning counts
+/// from finished tasks.
+std::string progressLine(const SweepStats &s, uint64_t leaves, size_t done,
+                         size_t total, double best, double seconds,
+                         bool maximize) {
+  double rate = seconds > 0 ? double(leaves) / seconds : 0;
   double frac = total ? double(done) / double(total) : 1;
   std::string eta = frac > 0 && frac < 1
                         ? fmt::format("{:.0f} s", seconds * (1 - frac) / frac)
@@ -108,7 +111,7 @@ std::string progressLine(const SweepStats &s, size_t done, size_t total,
   std::string b = std::isnan(best) ? "-" : formatNumber(maximize ? best : -best, 4);
   return fmt::format("\r[{:3.0f}%] evaluated {} pruned {} ({:.0f}/s) ETA {} "
                      "best {}   ",
-                     100 * frac, s.evaluated,
+                     100 * frac, leaves,
                      s.prunedBound + s.prunedConstraint, rate, eta, b);
 }
 } // namespace
@@ -165,6 +168,11 @@ int ds::tool::runSweep() {
                      "unknown --emit '" + format + "'; expected text, csv or json");
     return 1;
   }
+  if (sweepTop.getNumOccurrences() && (sweepTop < 1 || sweepTop > 1000000)) {
+    c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
+                     "--top expects a whole number from 1 to 1000000");
+    return 1;
+  }
   if (sweepTop > 0)
     search.setTopN(sweepTop);
 
@@ -183,13 +191,16 @@ int ds::tool::runSweep() {
   bool tty = llvm::sys::Process::StandardErrIsDisplayed() && !sweepQuiet &&
              mpi.isRoot();
   auto t0 = std::chrono::steady_clock::now();
+  bool printed = false;
   if (tty)
     o.onProgress = [&](const SweepStats &s, size_t done, size_t total,
                        double best) {
       double secs = std::chrono::duration<double>(
                         std::chrono::steady_clock::now() - t0)
                         .count();
-      llvm::errs() << progressLine(s, done, total, best, secs, sw->maximize);
+      llvm::errs() << progressLine(s, search.progress(), done, total, best,
+                                   secs, sw->maximize);
+      printed = true;
     };
   std::signal(SIGINT, onInterrupt);
   std::signal(SIGTERM, onInterrupt);
@@ -197,7 +208,7 @@ int ds::tool::runSweep() {
   bool ok = mpi.run(search, o, out, error);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  if (tty)
+  if (printed)
     llvm::errs() << "\n";
   if (!mpi.isRoot()) // rank 0 reports for everyone
     return !ok ? 1 : out.interrupted ? 130 : 0;

@@ -45,6 +45,19 @@ std::string csvCell(const Value &v) {
   return v.text;
 }
 
+/// A metric for a person: rates as tokens/s, efficiency as tokens/J,
+/// everything else in its unit.
+std::string metricText(int i, double v) {
+  const MetricSchema &m = allMetrics()[i];
+  if (m.dim == Dim::frequency())
+    return fmt::format("{:.0f} tok/s", v);
+  if (m.name == "tokens_per_joule")
+    return fmt::format("{:.4g} tok/J", v);
+  if (m.name == "devices")
+    return fmt::format("{:.0f}", v);
+  return formatQuantity(v, m.dim, 4);
+}
+
 std::string objectiveText(const SweepIR &s) {
   return s.objective ? (s.maximize ? "maximize " : "minimize ") + s.objective->str()
                      : std::string("no objective");
@@ -54,9 +67,10 @@ std::string statsText(const SweepReport &r) {
   const SweepStats &s = r.out.stats;
   double rate = r.out.seconds > 0 ? double(s.evaluated) / r.out.seconds : 0;
   return fmt::format(
-      "points {}: evaluated {}, pruned by bound {}, by constraint {}, "
-      "infeasible {}, invalid {}; {:.2f} s, {:.0f} evaluated points/s{}{}\n",
-      r.size.str(), s.evaluated, s.prunedBound, s.prunedConstraint,
+      "points {}: evaluated {} ({} failed a require), pruned by bound {}, "
+      "by constraint {}, infeasible {}, invalid {}; {:.2f} s, {:.0f} "
+      "evaluated points/s{}{}\n",
+      r.size.str(), s.evaluated, s.rejected, s.prunedBound, s.prunedConstraint,
       s.infeasible, s.invalid, r.out.seconds, rate,
       r.exhaustive ? " (exhaustive)" : "",
       s.boundViolations ? fmt::format("\nwarning: {} points beat their bound "
@@ -118,6 +132,7 @@ std::string ds::tool::sweepJson(const SweepReport &r) {
   }
   const SweepStats &s = r.out.stats;
   json::Object stats{{"evaluated", int64_t(s.evaluated)},
+                     {"rejected", int64_t(s.rejected)},
                      {"pruned_bound", int64_t(s.prunedBound)},
                      {"pruned_constraint", int64_t(s.prunedConstraint)},
                      {"infeasible", int64_t(s.infeasible)},
@@ -173,7 +188,7 @@ std::string ds::tool::sweepText(const SweepReport &r) {
     for (const Value &v : r.search.axisValuesAt(row.p->path))
       line.push_back(v.str());
     for (int i : shown)
-      line.push_back(formatQuantity(row.p->metrics[i], allMetrics()[i].dim, 4));
+      line.push_back(metricText(i, row.p->metrics[i]));
     line.push_back(row.pareto ? "*" : "");
     table.push_back(std::move(line));
   }
@@ -194,6 +209,7 @@ std::string ds::tool::sweepText(const SweepReport &r) {
     out += l + "\n";
   }
   if (r.search.sweep().pareto.size())
-    out += fmt::format("* on the Pareto front of {} points\n", front.size());
+    out += fmt::format("* on the Pareto front ({} point{})\n", front.size(),
+                       front.size() == 1 ? "" : "s");
   return out;
 }
