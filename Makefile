@@ -54,6 +54,8 @@ bench: build
 	$(BUILD)/bin/deepstack-bench-compute
 	$(BUILD)/bin/deepstack-bench-network
 	$(BUILD)/bin/deepstack-bench-design
+	$(BUILD)/bin/deepstack-bench-instantiator
+	$(BUILD)/bin/deepstack-bench-sweep
 
 # The model's error against every reference file the tool understands.
 validate: build
