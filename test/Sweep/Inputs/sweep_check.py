@@ -14,12 +14,19 @@
                                      marked one, Pareto-only rows (empty rank)
                                      are marked and come last; prints
                                      "R ranked, P pareto, Q pareto-only"
-  sweep_check.py json JSON AXIS...   the JSON report's structure: schema,
-                                     keys, each point's axes and metrics;
-                                     prints "T top, P pareto"
-  sweep_check.py partition JSON N    (pruned run) evaluated + pruned_bound +
+  sweep_check.py json JSON METRICS_DEF AXIS...
+                                     the JSON report's structure: schema,
+                                     keys, the stats (counts >= 0 that
+                                     partition the points, as `partition`;
+                                     nothing cut by bound when exhaustive),
+                                     each point's axes and metrics; prints
+                                     "T top, P pareto"
+  sweep_check.py partition JSON N    evaluated + pruned_bound +
                                      pruned_constraint + infeasible + invalid
-                                     == N: no point counted twice
+                                     == N: no point counted twice (pruned or
+                                     exhaustive); rejected (evaluated, then
+                                     failed a require) <= evaluated;
+                                     prints "partition of N, R rejected"
 
 Exits 1 with a message on the first failed check.
 """
@@ -71,6 +78,18 @@ def dominates(b, a, ms):
         b[m] != a[m] for m in ms)
 
 
+def check_partition(s, points):
+    """The stats partition the points; the rejected are among the
+    evaluated."""
+    total = (s["evaluated"] + s["pruned_bound"] + s["pruned_constraint"] +
+             s["infeasible"] + s["invalid"])
+    if total != points:
+        fail(f"stats add up to {total}, not {points}: {s}")
+    if not 0 <= s["rejected"] <= s["evaluated"]:
+        fail(f"rejected {s['rejected']} is not within evaluated "
+             f"{s['evaluated']}: {s}")
+
+
 def main(argv):
     mode = argv[1]
     if mode == "rows":
@@ -116,13 +135,16 @@ def main(argv):
             fail(f"top-level keys {sorted(doc)}")
         if doc["schema"] != "deepstack-sweep/1":
             fail(f"schema {doc['schema']}")
-        stats = {"evaluated", "pruned_bound", "pruned_constraint",
+        stats = {"evaluated", "rejected", "pruned_bound", "pruned_constraint",
                  "infeasible", "invalid", "bound_violations", "seconds"}
         if set(doc["stats"]) != stats:
             fail(f"stats keys {sorted(doc['stats'])}")
         for k in stats - {"seconds"}:
             if not isinstance(doc["stats"][k], int) or doc["stats"][k] < 0:
                 fail(f"stats.{k} = {doc['stats'][k]!r}")
+        check_partition(doc["stats"], int(doc["points"]))
+        if doc["exhaustive"] and doc["stats"]["pruned_bound"] != 0:
+            fail(f"exhaustive, but pruned_bound = {doc['stats']['pruned_bound']}")
         metrics = set(metric_names(argv[3]))
         axes = set(argv[4:])
         for lst in ("top", "pareto"):
@@ -142,11 +164,8 @@ def main(argv):
     elif mode == "partition":
         with open(argv[2]) as f:
             s = json.load(f)["stats"]
-        total = (s["evaluated"] + s["pruned_bound"] + s["pruned_constraint"] +
-                 s["infeasible"] + s["invalid"])
-        if total != int(argv[3]):
-            fail(f"stats add up to {total}, not {argv[3]}: {s}")
-        print(f"partition of {total}")
+        check_partition(s, int(argv[3]))
+        print(f"partition of {argv[3]}, {s['rejected']} rejected")
     else:
         fail(f"unknown mode {mode}")
 
