@@ -4,6 +4,7 @@
 #include "ir/Schema.h"
 
 #include "passes/ModelToOps.h"
+#include "passes/NetworkAbstraction.h"
 #include "passes/Tiling.h"
 #include "runtime/compute/ComputeModel.h"
 #include "runtime/dram/StackModel.h"
@@ -12,8 +13,8 @@
 using namespace ds;
 
 SweepBound::SweepBound(Instantiator &inst, const SweepSpace &space,
-                       PathEnv &env)
-    : inst(inst), space(space), env(env) {
+                       PathEnv &env, NetworkOf networkOf)
+    : inst(inst), space(space), env(env), networkOf(std::move(networkOf)) {
   levelOf.assign(space.sweep().axes.size(), 0);
   for (unsigned k = 0; k < space.depth(); ++k)
     levelOf[space.order()[k]] = int(k);
@@ -24,6 +25,8 @@ SweepBound::SweepBound(Instantiator &inst, const SweepSpace &space,
   const DesignIR &d = inst.design();
   for (unsigned a : inst.axesReaching(d.workload->model->name))
     modelLevel = std::max(modelLevel, unsigned(levelOf[a]) + 1);
+  for (unsigned a : inst.axesReaching(d.schedule->name))
+    scheduleLevel = std::max(scheduleLevel, unsigned(levelOf[a]) + 1);
   // A reference axis choosing the workload, schedule or model swaps what
   // the bound reads: no bound above it.
   const std::vector<SweepAxis> &all = space.sweep().axes;
@@ -40,6 +43,8 @@ Interval SweepBound::axisInterval(unsigned a, unsigned k) {
   unsigned level = unsigned(levelOf[a]);
   if (level < k)
     return Interval::point(env.numericAxes()[a]);
+  if (int(level) == rangeLevel)
+    return rangeIv;
   if (!space.constantValues(level)) {
     // Values that depend on earlier axes: their expression over the
     // earlier axes' intervals.
@@ -425,6 +430,11 @@ void SweepBound::roofline(unsigned k) {
   double collectives = (tp.lo > 1 ? 2 * dm.layers : 0) +
                        (ep.lo > tp.hi && dm.experts > 0 ? 2 * dm.moeLayers : 0);
   double fixed = dm.kernels * hw.launch + collectives * (hw.launch + hw.hop);
+  // With the layout fixed, the collectives priced on the network itself.
+  double tokensLo =
+      std::max(1.0, std::ceil(std::ceil(B.lo / dp.hi) / mHi));
+  fixed = std::max(fixed, dm.kernels * hw.launch +
+                              networkFloor(k, tokensLo, mLo));
   double r = stage * (gemm + experts + fixed) / bMax +
              spread * perToken / devices.hi;
   if (!(r > 0) || !std::isfinite(r))
@@ -437,4 +447,39 @@ void SweepBound::roofline(unsigned k) {
   set("power", {hw.staticPower, Interval::all().hi});
   if (hw.staticPower > 0)
     set("tokens_per_joule", {0, stps / (hw.staticPower * devices.lo)});
+}
+
+// Each collective is exposed at least as passes/OverlapScheduling.cpp
+// leaves it: whole under no or layer overlap, its latency (with the
+// launch) when it overlaps a partner's tiles or, for stage-to-stage sends,
+// the next microbatch. Prices rise with the bytes, and the fewest tokens a
+// microbatch can hold give the fewest bytes.
+double SweepBound::networkFloor(unsigned k, double tokens, double mLo) {
+  if (!networkOf || k < space.hardwareLevels() || k < scheduleLevel ||
+      k < modelLevel)
+    return 0;
+  std::string why;
+  if (!env.commit(k, why))
+    return 0;
+  const DesignIR &d = inst.design();
+  const ScheduleIR &s = *d.schedule;
+  ParallelLayout layout = ParallelLayout::of(s);
+  if (s.tp * s.sp * s.cp * s.dp * s.pp != d.system->network->devices())
+    return 0;
+  const net::NetworkModel &model = networkOf(*d.system->network);
+  double launch = std::max(0.0, d.system->chip->launch);
+  double total = 0;
+  for (const CommOp &op : stepCollectives(d, layout, Phase::Decode, tokens)) {
+    auto cost = model.price(op.collective, op.algorithm, layout.group(op.dim),
+                            op.bytes);
+    if (!cost) {
+      llvm::consumeError(cost.takeError());
+      return 0;
+    }
+    bool p2p = op.collective == net::Collective::SendRecv;
+    bool hidden = (s.overlap == Overlap::Tile && *op.partner && !p2p) ||
+                  (p2p && s.overlap != Overlap::None && mLo > 1);
+    total += op.count * ((hidden ? cost->latency : cost->time) + launch);
+  }
+  return total * double(s.pp);
 }

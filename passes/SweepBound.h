@@ -16,6 +16,8 @@
 #define DEEPSTACK_PASSES_SWEEPBOUND_H
 
 #include "passes/SweepSpace.h"
+#include "runtime/network/NetworkModel.h"
+#include <functional>
 #include "llvm/ADT/StringMap.h"
 #include <vector>
 
@@ -27,7 +29,9 @@ bool canBoundObjective(const SweepIR &sweep, std::string &why);
 
 class SweepBound {
 public:
-  SweepBound(Instantiator &inst, const SweepSpace &space, PathEnv &env);
+  using NetworkOf = std::function<const net::NetworkModel &(const NetworkIR &)>;
+  SweepBound(Instantiator &inst, const SweepSpace &space, PathEnv &env,
+             NetworkOf networkOf = nullptr);
 
   /// Axis intervals below level \p k, declaration order.
   const std::vector<Interval> &axes(unsigned k);
@@ -36,6 +40,13 @@ public:
   /// The interval of a non-axis field at this node (fields that no axis
   /// reaches are points; the others span everything until assigned).
   Interval field(llvm::StringRef qualified, unsigned k);
+  /// While set, the open level \p level spans only \p iv (a range of its
+  /// values judged together).
+  void setRange(unsigned level, Interval iv) {
+    rangeLevel = int(level);
+    rangeIv = iv;
+  }
+  void clearRange() { rangeLevel = -1; }
   /// Metrics the roofline encloses.
   static bool bounded(llvm::StringRef metric);
 
@@ -75,6 +86,9 @@ private:
   bool supplyHull(unsigned k, Supply &s);
   bool demandAt(unsigned k, Demand &d);
   void roofline(unsigned k);
+  /// The decode collectives' least exposed time for one microbatch through
+  /// every stage, once the hardware and the layout are fixed; 0 before.
+  double networkFloor(unsigned k, double tokens, double mLo);
   Interval axisInterval(unsigned axis, unsigned k);
   /// What field() needs to know about a name, resolved once.
   struct FieldInfo {
@@ -87,10 +101,14 @@ private:
   llvm::StringMap<FieldInfo> fields;
   std::vector<Interval> hulls; ///< per constant level
   std::vector<bool> hullKnown;
+  int rangeLevel = -1;
+  Interval rangeIv;
 
   Instantiator &inst;
   const SweepSpace &space;
   PathEnv &env;
+  NetworkOf networkOf;
+  unsigned scheduleLevel = 0; ///< levels below it may change the schedule
   std::vector<Interval> axisIv, metricIv;
   std::vector<int> levelOf; ///< axis -> level
   unsigned modelLevel = 0;  ///< levels below it may change the model

@@ -98,6 +98,9 @@ bool readPoint(const json::Value &v, Point &p) {
   return true;
 }
 
+/// 2: statistics with "rejected" (evaluated, then failed a require).
+constexpr int64_t kCheckpointVersion = 2;
+
 const char *const kStatNames[] = {"evaluated",         "rejected",
                                   "pruned_bound",      "pruned_constraint",
                                   "infeasible",        "invalid",
@@ -157,6 +160,8 @@ bool ds::sweepStopRequested() { return stopRequested.load(); }
 
 std::string ds::sweepFingerprint(SweepSearch &s) {
   std::string f = s.sweep().name + "|" + std::to_string(s.tasks().size());
+  if (s.gap() > 0)
+    f += "|gap " + std::to_string(s.gap());
   for (const SweepAxis &a : s.sweep().axes)
     f += "|" + a.decl + "." + a.field + "=" + a.values->str();
   for (const ExprPtr &c : s.sweep().constraints)
@@ -176,7 +181,7 @@ bool ds::saveCheckpoint(const std::string &file, const std::string &fingerprint,
   json::Array doneArr;
   for (size_t t : done)
     doneArr.push_back(int64_t(t));
-  json::Object root{{"deepstack_checkpoint", 1},
+  json::Object root{{"deepstack_checkpoint", kCheckpointVersion},
                     {"fingerprint", fingerprint},
                     {"done", std::move(doneArr)}};
   writeResults(root, results, stats);
@@ -202,6 +207,12 @@ bool ds::loadCheckpoint(const std::string &file, const std::string &fingerprint,
     llvm::consumeError(parsed.takeError());
   if (!o || !o->getInteger("deepstack_checkpoint")) {
     error = "'" + file + "' is not a deepstack sweep checkpoint";
+    return false;
+  }
+  if (*o->getInteger("deepstack_checkpoint") != kCheckpointVersion) {
+    error = "checkpoint '" + file + "' was written by another version of "
+            "deepstack (its statistics count differently); delete it to "
+            "start over";
     return false;
   }
   auto fp = o->getString("fingerprint");

@@ -77,6 +77,9 @@ public:
   /// Leaves evaluated so far by all workers (progress display).
   uint64_t progress() const { return leaves.load(); }
 
+  /// Certifies only within a relative gap (0: exact, the default).
+  void setGap(double g) { relativeGap = g; }
+  double gap() const { return relativeGap; }
   /// Reports the best \p n instead of the sweep's `report top`.
   void setTopN(int64_t n) { topOverride = n; }
   /// A fresh result set for this sweep (its top-N and Pareto wishes).
@@ -97,6 +100,7 @@ private:
   std::vector<TaskPrefix> taskList;
   unsigned splitDepth = 0;
   int64_t topOverride = 0;
+  double relativeGap = 0;
   std::atomic<uint64_t> leaves{0};
 };
 

@@ -70,9 +70,27 @@ SweepSpace::SweepSpace(Instantiator &inst) : inst(inst), sw(&inst.sweep()) {
   }
   for (unsigned k = 0; k < n; ++k) {
     const Expr &e = *sw->axes[searchOrder[k]].values;
-    bool refs = readsFields(e);
-    forEachAxis(e, [&](int) { refs = true; });
-    constant.push_back(!refs);
+    bool reads = readsFields(e);
+    forEachAxis(e, [&](int) { reads = true; });
+    constant.push_back(!reads);
+  }
+  // refs[k] = levels < k read by any level >= k.
+  std::vector<int> levelOf(n);
+  for (unsigned k = 0; k < n; ++k)
+    levelOf[searchOrder[k]] = int(k);
+  refs.assign(n + 1, {});
+  fieldsFrom.assign(n + 1, false);
+  for (int k = int(n) - 1; k >= 0; --k) {
+    const Expr &e = *sw->axes[searchOrder[k]].values;
+    std::vector<unsigned> r = refs[k + 1];
+    forEachAxis(e, [&](int a) { r.push_back(unsigned(levelOf[a])); });
+    fieldsFrom[k] = fieldsFrom[k + 1] || readsFields(e);
+    std::sort(r.begin(), r.end());
+    r.erase(std::unique(r.begin(), r.end()), r.end());
+    r.erase(std::remove_if(r.begin(), r.end(),
+                           [&](unsigned l) { return l >= unsigned(k); }),
+            r.end());
+    refs[k] = r;
   }
 }
 
@@ -81,33 +99,11 @@ namespace {
 struct CountWalk {
   const SweepSpace &space;
   PathEnv &env;
-  std::vector<std::vector<unsigned>> refs; ///< per level k: levels < k read
-  std::vector<bool> anyField;
   std::map<std::pair<unsigned, std::vector<double>>, SpaceSize> memo;
   std::string error;
   int failedLevel = -1;
 
-  CountWalk(const SweepSpace &space, PathEnv &env) : space(space), env(env) {
-    unsigned n = space.depth();
-    std::vector<int> levelOf(n);
-    for (unsigned k = 0; k < n; ++k)
-      levelOf[space.order()[k]] = int(k);
-    refs.resize(n + 1);
-    anyField.assign(n + 1, false);
-    // refs[k] = levels < k read by any level >= k.
-    for (int k = int(n) - 1; k >= 0; --k) {
-      const Expr &e = *space.sweep().axes[space.order()[k]].values;
-      std::vector<unsigned> r = refs[k + 1];
-      forEachAxis(e, [&](int a) { r.push_back(unsigned(levelOf[a])); });
-      anyField[k] = anyField[k + 1] || readsFields(e);
-      std::sort(r.begin(), r.end());
-      r.erase(std::unique(r.begin(), r.end()), r.end());
-      r.erase(std::remove_if(r.begin(), r.end(),
-                             [&](unsigned l) { return l >= unsigned(k); }),
-              r.end());
-      refs[k] = r;
-    }
-  }
+  CountWalk(const SweepSpace &space, PathEnv &env) : space(space), env(env) {}
 
   static SpaceSize times(SpaceSize a, const SpaceSize &b) {
     if (a.log10 < 0 || b.log10 < 0)
@@ -141,9 +137,9 @@ struct CountWalk {
       return true;
     }
     std::vector<double> key;
-    bool memoOk = !anyField[k];
+    bool memoOk = !space.readsFieldsBelow(k);
     if (memoOk) {
-      for (unsigned l : refs[k])
+      for (unsigned l : space.readsAbove(k))
         key.push_back(env.numericAxes()[space.order()[l]]);
       auto it = memo.find({k, key});
       if (it != memo.end()) {
@@ -160,9 +156,9 @@ struct CountWalk {
     }
     SpaceSize total;
     // When nothing below reads this level, every value has the same subtree.
-    bool same = std::find(refs[k + 1].begin(), refs[k + 1].end(), k) ==
-                    refs[k + 1].end() &&
-                !anyField[k + 1];
+    const std::vector<unsigned> &below = space.readsAbove(k + 1);
+    bool same = std::find(below.begin(), below.end(), k) == below.end() &&
+                !space.readsFieldsBelow(k + 1);
     std::vector<Value> values = *vals; // the env reuses its buffers below
     for (size_t i = 0; i < values.size(); ++i) {
       env.assign(k, values[i]);

@@ -43,6 +43,11 @@ public:
   unsigned hardwareLevels() const { return hwLevels; }
   /// True when level \p k's values depend on nothing assigned above it.
   bool constantValues(unsigned k) const { return constant[k]; }
+  /// Levels above \p k (< k) whose values some level >= k reads, and
+  /// whether some level >= k reads a field (then every level may matter):
+  /// the subtree below level k depends only on these.
+  const std::vector<unsigned> &readsAbove(unsigned k) const { return refs[k]; }
+  bool readsFieldsBelow(unsigned k) const { return fieldsFrom[k]; }
 
   /// Counts the points without evaluating any (values of dependent axes are
   /// expanded; independent subtrees multiply). False with \p error when an
@@ -56,6 +61,8 @@ private:
   const SweepIR *sw;
   std::vector<unsigned> searchOrder;
   std::vector<bool> constant;
+  std::vector<std::vector<unsigned>> refs;
+  std::vector<bool> fieldsFrom;
   unsigned hwLevels = 0;
   int failed = -1;
 };

@@ -1,6 +1,7 @@
 //===- SweepWorker.cpp - One thread's descent through a space -------------===//
 #include "passes/SweepWorker.h"
 
+#include "ir/Schema.h"
 #include "runtime/area/Area.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -45,7 +46,10 @@ void ds::metricValues(const DesignMetrics &m, const DesignIR &d, double area,
 
 SweepSearch::Worker::Worker(std::unique_ptr<Instantiator> instPtr)
     : inst(std::move(instPtr)), space(*inst), env(*inst, space),
-      bound(*inst, space, env) {
+      bound(*inst, space, env,
+            [this](const NetworkIR &n) -> const net::NetworkModel & {
+              return networkFor(n);
+            }) {
   diags = std::make_unique<DiagEngine>(sm, nullStream());
   diags->setErrorLimit(0);
 }
@@ -83,8 +87,8 @@ double SweepSearch::Worker::rootBound(const TaskPrefix &prefix) {
 void SweepSearch::Worker::search(const TaskPrefix &prefix,
                                  search::ResultSet &into, SweepStats &stats,
                                  SharedIncumbent &shared, bool exhaustive,
-                                 std::atomic<uint64_t> &leaves) {
-  Context c{&into, &stats, &shared, exhaustive, &leaves};
+                                 std::atomic<uint64_t> &leaves, double gap) {
+  Context c{&into, &stats, &shared, exhaustive, &leaves, gap};
   if (!incumbentReady) {
     incumbent = search::ResultSet(into.topCapacity(), into.hasPareto());
     incumbentReady = true;
@@ -117,13 +121,91 @@ void SweepSearch::Worker::descend(unsigned k, Context &c) {
   }
   // Copy: deeper levels may reuse the env's buffers for this level.
   std::vector<Value> values = *vals;
+  if (!c.exhaustive && space.sweep().objective &&
+      values.size() > kRangeLeaf && numeric(values))
+    return visitRange(k, values, 0, uint32_t(values.size()), c);
+  visitChildren(k, values, 0, uint32_t(values.size()), c);
+}
+
+bool SweepSearch::Worker::numeric(const std::vector<Value> &values) {
+  for (const Value &v : values)
+    if (v.kind != Value::Number)
+      return false;
+  return true;
+}
+
+uint64_t SweepSearch::Worker::rangeSize(unsigned k,
+                                        const std::vector<Value> &values,
+                                        uint32_t lo, uint32_t hi) {
+  uint64_t n = 0;
+  for (uint32_t i = lo; i < hi; ++i) {
+    env.assign(k, values[i]);
+    n += subtreeSize(k + 1);
+  }
+  return n;
+}
+
+// A long list of values (a batch axis of thousands) is judged in ranges:
+// the bound over a range's hull cuts it whole, else it is halved and the
+// better half visited first. Each value is judged alone only in ranges of
+// a few, so a level costs a few judgements per value that survives rather
+// than one per value.
+void SweepSearch::Worker::visitRange(unsigned k,
+                                     const std::vector<Value> &values,
+                                     uint32_t lo, uint32_t hi, Context &c) {
+  if (hi - lo <= kRangeLeaf)
+    return visitChildren(k, values, lo, hi, c);
+  uint32_t mid = lo + (hi - lo) / 2;
+  Judgement halves[2] = {judgeRange(k, values, lo, mid, c),
+                         judgeRange(k, values, mid, hi, c)};
+  std::pair<uint32_t, uint32_t> spans[2] = {{lo, mid}, {mid, hi}};
+  int order[2] = {0, 1};
+  if (halves[1].best > halves[0].best)
+    std::swap(order[0], order[1]);
+  for (int h : order) {
+    const Judgement &j = halves[h];
+    uint32_t a = spans[h].first, b = spans[h].second;
+    if (j.cut != Judgement::Keep) {
+      uint64_t n = rangeSize(k, values, a, b);
+      (j.cut == Judgement::Constraint ? c.stats->prunedConstraint
+                                      : c.stats->infeasible) += n;
+    } else if (boundCuts(j, c)) {
+      c.stats->prunedBound += rangeSize(k, values, a, b);
+    } else {
+      visitRange(k, values, a, b, c);
+    }
+  }
+}
+
+SweepSearch::Worker::Judgement
+SweepSearch::Worker::judgeRange(unsigned k, const std::vector<Value> &values,
+                                uint32_t lo, uint32_t hi, Context &c) {
+  Interval iv = Interval::point(values[lo].num);
+  for (uint32_t i = lo; i < hi; ++i)
+    iv = iv.hull(Interval::point(values[i].num));
+  bound.setRange(k, iv);
+  Judgement j = judge(k, c);
+  bound.clearRange();
+  return j;
+}
+
+void SweepSearch::Worker::visitChildren(unsigned k,
+                                        const std::vector<Value> &values,
+                                        uint32_t lo, uint32_t hi, Context &c) {
   // Judge every child, then visit the most promising first: a good
   // incumbent early prunes more of its siblings (the result does not
   // depend on the order: points are ranked by objective, then path).
   std::vector<Judgement> children;
-  children.reserve(values.size());
-  for (uint32_t i = 0; i < values.size(); ++i) {
+  children.reserve(hi - lo);
+  const FieldSchema *field = fieldOf(k);
+  for (uint32_t i = lo; i < hi; ++i) {
     env.assign(k, values[i]);
+    // A value its field rejects (a derived dp of 128 / 3) makes every
+    // point below invalid, whatever the deeper axes hold.
+    if (field && !acceptable(*field, values[i])) {
+      c.stats->invalid += subtreeSize(k + 1);
+      continue;
+    }
     Judgement j = judge(k + 1, c);
     j.index = i;
     if (j.cut != Judgement::Keep) {
@@ -151,19 +233,45 @@ void SweepSearch::Worker::descend(unsigned k, Context &c) {
   }
 }
 
+const FieldSchema *SweepSearch::Worker::fieldOf(unsigned k) const {
+  const SweepAxis &a = space.sweep().axes[space.order()[k]];
+  return kindSchema(a.declKind).findField(a.field);
+}
+
+bool SweepSearch::Worker::acceptable(const FieldSchema &f, const Value &v) {
+  if (v.kind != Value::Number || (f.type != FieldType::Int &&
+                                  f.type != FieldType::Real))
+    return true; // names and the rest are checked on commit
+  if (!std::isfinite(v.num))
+    return false;
+  if (f.type == FieldType::Int && std::floor(v.num) != v.num)
+    return false;
+  switch (f.check) {
+  case Check::Pos:
+    return v.num > 0;
+  case Check::NonNeg:
+    return v.num >= 0;
+  case Check::Fraction:
+    return v.num > 0 && v.num <= 1;
+  case Check::Any:
+    break;
+  }
+  return true;
+}
+
 uint64_t SweepSearch::Worker::subtreeSize(unsigned k) {
   if (k == space.depth())
     return 1;
+  // The subtree depends only on the assigned levels that levels >= k read
+  // (all of them when a level reads a field): memoize on those.
   std::vector<double> key;
-  for (unsigned l = 0; l < k; ++l)
-    key.push_back(env.numericAxes()[space.order()[l]]);
-  // Independent levels below make the size a product: memoize per level
-  // with the assigned values that the levels below may read.
-  bool constantBelow = true;
-  for (unsigned l = k; l < space.depth(); ++l)
-    constantBelow &= space.constantValues(l);
-  if (constantBelow)
-    key.clear();
+  if (space.readsFieldsBelow(k)) {
+    for (unsigned l = 0; l < k; ++l)
+      key.push_back(env.numericAxes()[space.order()[l]]);
+  } else {
+    for (unsigned l : space.readsAbove(k))
+      key.push_back(env.numericAxes()[space.order()[l]]);
+  }
   auto it = sizes.find({k, key});
   if (it != sizes.end())
     return it->second;
@@ -172,13 +280,18 @@ uint64_t SweepSearch::Worker::subtreeSize(unsigned k) {
   uint64_t total = 0;
   if (env.values(k, vals, error)) {
     std::vector<Value> values = *vals;
+    // When nothing below reads this level, every value has the same subtree.
+    const std::vector<unsigned> &below = space.readsAbove(k + 1);
+    bool same = !space.readsFieldsBelow(k + 1) &&
+                std::find(below.begin(), below.end(), k) == below.end();
     for (const Value &v : values) {
       env.assign(k, v);
-      total += subtreeSize(k + 1);
-      if (constantBelow) {
-        total *= values.size();
+      uint64_t n = subtreeSize(k + 1);
+      if (same) {
+        total = n * values.size();
         break;
       }
+      total += n;
     }
   }
   if (sizes.size() > 100000)
@@ -225,6 +338,10 @@ SweepSearch::Worker::Judgement SweepSearch::Worker::judge(unsigned k,
 bool SweepSearch::Worker::boundCuts(const Judgement &j, Context &c) {
   double threshold = std::max(incumbent.threshold(),
                               c.shared->threshold.load(std::memory_order_relaxed));
+  // With --gap, a subtree that could beat the N-th best by less than the
+  // gap is cut too: the answer is then certified within that gap.
+  if (c.gap > 0 && std::isfinite(threshold))
+    threshold += c.gap * std::fabs(threshold);
   return j.best < threshold && incumbent.paretoExcludes(j.corner);
 }
 
@@ -267,6 +384,8 @@ void SweepSearch::Worker::leaf(Context &c) {
   auto areaKey = std::make_pair((const void *)&chip, chip.generation);
   auto ai = areas.find(areaKey);
   if (ai == areas.end()) {
+    if (areas.size() > 4096)
+      areas.clear();
     area::AreaResult a = area::evaluate(chip);
     ai = areas.emplace(areaKey, std::make_pair(a.perDie, a.totalCost)).first;
   }

@@ -5,6 +5,7 @@
 #include "passes/Evaluate.h"
 #include "passes/SweepBound.h"
 #include "passes/SweepSearch.h"
+#include "ir/Schema.h"
 #include "llvm/ADT/DenseMap.h"
 #include <map>
 
@@ -24,7 +25,7 @@ public:
 
   void search(const TaskPrefix &prefix, search::ResultSet &into,
               SweepStats &stats, SharedIncumbent &shared, bool exhaustive,
-              std::atomic<uint64_t> &leaves);
+              std::atomic<uint64_t> &leaves, double gap = 0);
 
 private:
   struct Context {
@@ -33,6 +34,7 @@ private:
     SharedIncumbent *shared;
     bool exhaustive;
     std::atomic<uint64_t> *leaves;
+    double gap = 0; ///< relative: cut what cannot beat the N-th by more
   };
   /// What the bound says about the subtree below level \p k.
   struct Judgement {
@@ -45,7 +47,22 @@ private:
   /// True when the subtree cannot enter the top-N nor the Pareto set.
   bool boundCuts(const Judgement &j, Context &c);
   void descend(unsigned k, Context &c);
+  /// Below this many values a level's children are judged one by one.
+  static constexpr uint32_t kRangeLeaf = 16;
+  static bool numeric(const std::vector<Value> &values);
+  void visitRange(unsigned k, const std::vector<Value> &values, uint32_t lo,
+                  uint32_t hi, Context &c);
+  void visitChildren(unsigned k, const std::vector<Value> &values,
+                     uint32_t lo, uint32_t hi, Context &c);
+  Judgement judgeRange(unsigned k, const std::vector<Value> &values,
+                       uint32_t lo, uint32_t hi, Context &c);
+  uint64_t rangeSize(unsigned k, const std::vector<Value> &values,
+                     uint32_t lo, uint32_t hi);
   void leaf(Context &c);
+  /// The schema of level \p k's field, and whether it accepts a value
+  /// (type, whole number, range) before anything is committed.
+  const FieldSchema *fieldOf(unsigned k) const;
+  static bool acceptable(const FieldSchema &f, const Value &v);
   /// Points below level \p k with levels < k assigned.
   uint64_t subtreeSize(unsigned k);
   /// Prunes the subtree below level \p k (levels < k assigned): true when

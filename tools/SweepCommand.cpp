@@ -67,6 +67,12 @@ cl::opt<std::string> sweepCheckpoint("checkpoint",
 cl::opt<double> sweepCheckpointEvery(
     "checkpoint-every", cl::desc("Seconds between checkpoint writes"),
     cl::value_desc("s"), cl::init(2), cl::sub(sweepCmd), cl::cat(category()));
+cl::opt<double> sweepGap("gap",
+                         cl::desc("Certify only within this relative gap "
+                                  "(0.05: nothing unreported beats the N-th "
+                                  "best by 5% or more; default 0, exact)"),
+                         cl::value_desc("fraction"), cl::init(0),
+                         cl::sub(sweepCmd), cl::cat(category()));
 cl::opt<bool> sweepQuiet("quiet", cl::desc("No progress line"),
                          cl::sub(sweepCmd), cl::cat(category()));
 
@@ -175,6 +181,12 @@ int ds::tool::runSweep() {
   }
   if (sweepTop > 0)
     search.setTopN(sweepTop);
+  if (!(sweepGap >= 0 && sweepGap < 1)) {
+    c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
+                     "--gap expects a fraction from 0 to below 1");
+    return 1;
+  }
+  search.setGap(sweepGap);
 
   unsigned threads = sweepJobs ? sweepJobs.getValue()
                                : std::max(1u, std::thread::hardware_concurrency());

@@ -72,7 +72,10 @@ std::string statsText(const SweepReport &r) {
       "evaluated points/s{}{}\n",
       r.size.str(), s.evaluated, s.rejected, s.prunedBound, s.prunedConstraint,
       s.infeasible, s.invalid, r.out.seconds, rate,
-      r.exhaustive ? " (exhaustive)" : "",
+      r.exhaustive             ? " (exhaustive)"
+      : r.search.gap() > 0     ? fmt::format(" (certified within {:g}%)",
+                                             100 * r.search.gap())
+                               : "",
       s.boundViolations ? fmt::format("\nwarning: {} points beat their bound "
                                       "(the pruning is not certified)",
                                       s.boundViolations)
@@ -145,6 +148,7 @@ std::string ds::tool::sweepJson(const SweepReport &r) {
                                   {"points", r.size.str()},
                                   {"objective", objectiveText(sw)},
                                   {"exhaustive", r.exhaustive},
+                                  {"gap", r.search.gap()},
                                   {"stats", std::move(stats)},
                                   {"top", std::move(topArr)},
                                   {"pareto", std::move(paretoArr)}};

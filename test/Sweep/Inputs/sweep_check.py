@@ -129,7 +129,7 @@ def main(argv):
     elif mode == "json":
         with open(argv[2]) as f:
             doc = json.load(f)
-        keys = {"schema", "sweep", "design", "points", "objective",
+        keys = {"schema", "sweep", "design", "points", "objective", "gap",
                 "exhaustive", "stats", "top", "pareto"}
         if set(doc) != keys:
             fail(f"top-level keys {sorted(doc)}")
