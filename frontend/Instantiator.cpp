@@ -86,14 +86,17 @@ struct Instantiator::Impl {
   llvm::StringMap<std::vector<unsigned>> reaching;
   std::vector<unsigned> none;
   /// Per-commit "already done" marks for rules, rewrites and targets.
-  std::vector<unsigned> ruleMark, rewriteMark, targetMark;
+  std::vector<unsigned> rewriteMark, targetMark;
   unsigned epoch = 0;
   size_t analyzedGraph = ~size_t(0);
   bool stale = true; ///< an axis was pinned or a reference changed
 
   DeclInfo *findQualified(llvm::StringRef name) const;
   void analyze();
-  bool commit(std::string &why);
+  bool commit(std::string &why, bool checks);
+  /// Rules skipped by unchecked commits, run by the next checked one.
+  std::vector<unsigned> pendingRules;
+  std::vector<char> isPending;
   bool fail(std::string &why, const std::string &where) {
     why = where + ": " +
           (diags->firstError().empty() ? "invalid value" : diags->firstError());
@@ -196,14 +199,22 @@ void Instantiator::Impl::analyze() {
       a.targets.push_back(it->second);
     }
   }
-  ruleMark.assign(rules.size(), 0);
+  // Rule indices changed: whatever was pending, recheck every rule.
+  bool hadPending = !pendingRules.empty();
+  pendingRules.clear();
+  isPending.assign(rules.size(), 0);
+  if (hadPending)
+    for (unsigned r = 0; r < rules.size(); ++r) {
+      pendingRules.push_back(r);
+      isPending[r] = 1;
+    }
   rewriteMark.assign(rewrites.size(), 0);
   targetMark.assign(targets.size(), 0);
   analyzedGraph = g.size();
   stale = false;
 }
 
-bool Instantiator::Impl::commit(std::string &why) {
+bool Instantiator::Impl::commit(std::string &why, bool checks) {
   diags->resetErrors();
   if (stale || analyzedGraph != sema->dependencies().size())
     analyze();
@@ -211,7 +222,7 @@ bool Instantiator::Impl::commit(std::string &why) {
   for (unsigned i = 0; i < axes.size(); ++i)
     if (axes[i].changed)
       changed.push_back(i);
-  if (changed.empty())
+  if (changed.empty() && (!checks || pendingRules.empty()))
     return true;
   ++epoch;
   bool referenceChanged = false;
@@ -236,17 +247,25 @@ bool Instantiator::Impl::commit(std::string &why) {
       if (!sema->fieldValue(*k.first, f->path, k.first->nameRange))
         return fail(why, Sema::qualifiedName(*k.first) + "." + f->path.str());
     }
+  // An unchecked commit (a prefix of a point whose deeper axes still hold
+  // older values) leaves the CHECK rules for the next checked one.
   for (unsigned i : changed)
-    for (unsigned r : axes[i].rules) {
-      if (ruleMark[r] == epoch)
-        continue;
-      ruleMark[r] = epoch;
+    for (unsigned r : axes[i].rules)
+      if (!isPending[r]) {
+        isPending[r] = 1;
+        pendingRules.push_back(r);
+      }
+  if (checks) {
+    for (unsigned r : pendingRules)
       // The rule's message names the declaration and the values.
       if (!sema->recheck(*rules[r].first, *DependencyGraph::rule(rules[r]))) {
         why = diags->firstError();
-        return false;
+        return false; // kept pending: the next checked commit retries
       }
-    }
+    for (unsigned r : pendingRules)
+      isPending[r] = 0;
+    pendingRules.clear();
+  }
   for (unsigned i : changed)
     for (unsigned w : axes[i].rewrites)
       if (rewriteMark[w] != epoch) {
@@ -348,7 +367,9 @@ void Instantiator::set(unsigned axis, const Value &v) {
   }
 }
 
-bool Instantiator::commit(std::string &why) { return impl->commit(why); }
+bool Instantiator::commit(std::string &why, bool checks) {
+  return impl->commit(why, checks);
+}
 
 llvm::Optional<Value> Instantiator::field(llvm::StringRef qualified) {
   llvm::SmallVector<llvm::StringRef, 4> parts;

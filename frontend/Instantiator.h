@@ -58,7 +58,11 @@ public:
   /// with a one-line reason in \p why (e.g. "stack3d.connected_layers = 3
   /// must divide layers = 8"), when the point is invalid; the IR is then
   /// unspecified until the next successful commit.
-  bool commit(std::string &why);
+  /// With \p checks false the CHECK rules are left for the next checked
+  /// commit: a search applies the prefix of a point (the deeper axes still
+  /// hold an earlier point's values, which may not agree with it) to read
+  /// fields, and judges validity only on the whole point.
+  bool commit(std::string &why, bool checks = true);
 
   /// The current value of a declaration's field, `decl.field` or
   /// `net.level.field` as in SweepAxis (sweep expressions read fields that

@@ -36,7 +36,12 @@ SweepBound::SweepBound(Instantiator &inst, const SweepSpace &space,
         (all[a].declKind == DeclKind::Design ||
          all[a].declKind == DeclKind::Workload))
       modelLevel = std::max(modelLevel, unsigned(levelOf[a]) + 1);
+    if (f && f->type == FieldType::Ref && all[a].declKind == DeclKind::Design)
+      designRefLevel = std::max(designRefLevel, unsigned(levelOf[a]) + 1);
   }
+  supplyLevel = std::max({space.hardwareLevels(), modelLevel, designRefLevel});
+  for (unsigned a : inst.axesReaching(d.system->name))
+    supplyLevel = std::max(supplyLevel, unsigned(levelOf[a]) + 1);
 }
 
 Interval SweepBound::axisInterval(unsigned a, unsigned k) {
@@ -236,7 +241,7 @@ void SweepBound::roofline(unsigned k) {
       metricIv[i] = v;
   };
   set("devices", devices);
-  if (k >= space.hardwareLevels())
+  if (k >= supplyLevel)
     set("memory.capacity", Interval::point(hw.capacity));
   else
     set("memory.capacity", {0, hw.capacity});
@@ -299,7 +304,7 @@ void SweepBound::roofline(unsigned k) {
   double tokensLo =
       std::max(1.0, std::ceil(std::ceil(B.lo / dp.hi) / mHi));
   fixed = std::max(fixed, dm.kernels * hw.launch +
-                              networkFloor(k, tokensLo, mLo));
+                              networkFloor(k, tokensLo, mHi));
   double r = stage * (gemm + experts + fixed) / bMax +
              spread * perToken / devices.hi;
   if (!(r > 0) || !std::isfinite(r))

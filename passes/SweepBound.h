@@ -88,7 +88,7 @@ private:
   void roofline(unsigned k);
   /// The decode collectives' least exposed time for one microbatch through
   /// every stage, once the hardware and the layout are fixed; 0 before.
-  double networkFloor(unsigned k, double tokens, double mLo);
+  double networkFloor(unsigned k, double tokens, double mHi);
   Interval axisInterval(unsigned axis, unsigned k);
   /// What field() needs to know about a name, resolved once.
   struct FieldInfo {
@@ -112,8 +112,10 @@ private:
   std::vector<Interval> axisIv, metricIv;
   std::vector<int> levelOf; ///< axis -> level
   unsigned modelLevel = 0;  ///< levels below it may change the model
+  unsigned supplyLevel = 0; ///< ... the system or what the supply reads
+  unsigned designRefLevel = 0; ///< ... which system, workload or schedule
   Supply supply;
-  uint64_t supplyKey[3] = {~0ull, ~0ull, ~0ull};
+  uint64_t supplyKey[5] = {~0ull, ~0ull, ~0ull, ~0ull, ~0ull};
   const void *supplyChip = nullptr;
   Demand demand;
   uint64_t demandKey = ~0ull;

@@ -162,6 +162,8 @@ std::string ds::sweepFingerprint(SweepSearch &s) {
   std::string f = s.sweep().name + "|" + std::to_string(s.tasks().size());
   if (s.gap() > 0)
     f += "|gap " + std::to_string(s.gap());
+  f += "|reported " + std::to_string(s.emptyResults().topCapacity());
+  f += "|inputs " + s.inputsFingerprint();
   for (const SweepAxis &a : s.sweep().axes)
     f += "|" + a.decl + "." + a.field + "=" + a.values->str();
   for (const ExprPtr &c : s.sweep().constraints)

@@ -62,6 +62,13 @@ using interval::divide;
 using interval::times;
 
 Interval intervalBinary(const std::string &op, Interval l, Interval r) {
+  // An undefined end (inf - inf, 0 * inf rules aside) decides nothing.
+  if (std::isnan(l.lo) || std::isnan(l.hi) || std::isnan(r.lo) ||
+      std::isnan(r.hi)) {
+    bool logical = op == "<" || op == "<=" || op == ">" || op == ">=" ||
+                   op == "==" || op == "!=" || op == "&&" || op == "||";
+    return logical ? Interval{0, 1} : Interval::all();
+  }
   if (op == "+")
     return interval::add(l, r);
   if (op == "-")

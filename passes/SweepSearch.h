@@ -77,6 +77,10 @@ public:
   /// Leaves evaluated so far by all workers (progress display).
   uint64_t progress() const { return leaves.load(); }
 
+  /// What else a checkpoint must match: the inputs (file contents, -I,
+  /// --set) as the command line saw them.
+  void setInputsFingerprint(std::string f) { inputs = std::move(f); }
+  const std::string &inputsFingerprint() const { return inputs; }
   /// Certifies only within a relative gap (0: exact, the default).
   void setGap(double g) { relativeGap = g; }
   double gap() const { return relativeGap; }
@@ -101,6 +105,7 @@ private:
   unsigned splitDepth = 0;
   int64_t topOverride = 0;
   double relativeGap = 0;
+  std::string inputs;
   std::atomic<uint64_t> leaves{0};
 };
 

@@ -247,20 +247,17 @@ llvm::Optional<Value> PathEnv::fieldValue(llvm::StringRef qualified) {
 }
 
 bool PathEnv::commit(unsigned levels, std::string &why) {
-  bool any = false;
   unsigned n = std::min<unsigned>(levels, space.depth());
   for (unsigned k = 0; k < n; ++k) {
     unsigned axis = space.order()[k];
     if (assigned[axis] && !applied[axis]) {
       inst.set(axis, current[axis]);
       applied[axis] = true;
-      any = true;
     }
   }
-  if (!any)
-    return lastCommitOk;
-  lastCommitOk = inst.commit(why);
-  return lastCommitOk;
+  // A prefix leaves the deeper axes at an earlier point's values, which
+  // need not agree with it: only a whole point is checked.
+  return inst.commit(why, /*checks=*/n == space.depth());
 }
 
 std::string PathEnv::describe(unsigned k) const {

@@ -79,9 +79,10 @@ public:
   const Value &axisValue(int axis) override;
   /// Reads a field with the levels assigned so far committed.
   llvm::Optional<Value> fieldValue(llvm::StringRef qualified) override;
-  /// Applies the assignments of levels < \p levels (deeper levels keep
-  /// their last applied values, a point that was valid); false when the
-  /// combination is invalid.
+  /// Applies the assignments of levels < \p levels. Deeper levels keep
+  /// the values of an earlier point, so a prefix is not checked against
+  /// the CHECK rules (false only when a field cannot be evaluated); a
+  /// whole point is, and false then means the point is invalid.
   bool commit(unsigned levels, std::string &why);
   bool commit(std::string &why) { return commit(~0u, why); }
   /// SI values of every axis in declaration order (names hashed).
@@ -105,7 +106,6 @@ private:
   std::vector<bool> assigned;
   std::vector<bool> applied;    ///< the Instantiator holds current[axis]
   unsigned deepest = 0;         ///< levels < deepest are assigned
-  bool lastCommitOk = true;
   std::vector<uint64_t> stamps; ///< per level: when it last changed
   uint64_t clock = 0;
   std::vector<double> numeric;

@@ -33,23 +33,26 @@ const char *peakField(DType t) {
 } // namespace
 
 bool SweepBound::supplyAt(unsigned k, Supply &s) {
-  if (k < space.hardwareLevels())
+  // Exact only once everything it reads is assigned (the system and all it
+  // references, the model's data types): read after applying the levels
+  // above, never from an earlier point's leftovers.
+  if (k < supplyLevel)
     return supplyHull(k, s);
   std::string why;
-  if (!env.commit(space.hardwareLevels(), why))
+  if (!env.commit(k, why))
     return false;
   const DesignIR &d = inst.design();
   const ChipIR &chip = *d.system->chip;
   const NetworkIR &net = *d.system->network;
-  if (supplyChip == &chip && supplyKey[0] == chip.generation &&
-      supplyKey[1] == net.generation && supplyKey[2] == d.system->generation) {
+  const ModelIR &model = *d.workload->model;
+  uint64_t key[5] = {chip.generation, net.generation, d.system->generation,
+                     model.generation, uint64_t(uintptr_t(&model))};
+  if (supplyChip == &chip && std::equal(key, key + 5, supplyKey)) {
     s = supply;
     return s.valid;
   }
   supplyChip = &chip;
-  supplyKey[0] = chip.generation;
-  supplyKey[1] = net.generation;
-  supplyKey[2] = d.system->generation;
+  std::copy(key, key + 5, supplyKey);
   supply = Supply();
   if (!chip.memory)
     return false;
@@ -88,6 +91,8 @@ bool SweepBound::supplyAt(unsigned k, Supply &s) {
 // min(channels * width * rate, vertical), capacity stacks * layers *
 // layer capacity (runtime/dram/StackModel.cpp).
 bool SweepBound::supplyHull(unsigned k, Supply &s) {
+  if (k < designRefLevel)
+    return false; // the system itself may change
   const DesignIR &d = inst.design();
   // The chip, memory and network may themselves be axes (references): only
   // the devices are followed through a reference axis (below); anything
@@ -109,7 +114,16 @@ bool SweepBound::supplyHull(unsigned k, Supply &s) {
   double verticalPeak = stacks.hi * lc.hi * vertical.hi;
   s = Supply();
   s.bandwidth = std::min(channelPeak, verticalPeak) * uHi;
+  // While the model (its data types) may change, any type's peak.
+  bool typesOpen = k < modelLevel;
   auto peak = [&](DType a, DType b) {
+    if (typesOpen) {
+      double best = 0;
+      for (DType t : {DType::FP32, DType::TF32, DType::BF16, DType::FP16,
+                      DType::FP8, DType::INT8, DType::FP4})
+        best = std::max(best, fv(peakField(t)).hi);
+      return best * uHi;
+    }
     return std::min(fv(peakField(a)).hi, fv(peakField(b)).hi) * uHi;
   };
   s.gemmFlops = peak(m.activations, m.weights);
@@ -157,8 +171,8 @@ bool SweepBound::supplyHull(unsigned k, Supply &s) {
 // launch) when it overlaps a partner's tiles or, for stage-to-stage sends,
 // the next microbatch. Prices rise with the bytes, and the fewest tokens a
 // microbatch can hold give the fewest bytes.
-double SweepBound::networkFloor(unsigned k, double tokens, double mLo) {
-  if (!networkOf || k < space.hardwareLevels() || k < scheduleLevel ||
+double SweepBound::networkFloor(unsigned k, double tokens, double mHi) {
+  if (!networkOf || k < supplyLevel || k < scheduleLevel ||
       k < modelLevel)
     return 0;
   std::string why;
@@ -181,7 +195,7 @@ double SweepBound::networkFloor(unsigned k, double tokens, double mLo) {
     }
     bool p2p = op.collective == net::Collective::SendRecv;
     bool hidden = (s.overlap == Overlap::Tile && *op.partner && !p2p) ||
-                  (p2p && s.overlap != Overlap::None && mLo > 1);
+                  (p2p && s.overlap != Overlap::None && mHi > 1);
     total += op.count * ((hidden ? cost->latency : cost->time) + launch);
   }
   return total * double(s.pp);

@@ -419,6 +419,10 @@ void SweepSearch::Worker::leaf(Context &c) {
   p.path = path;
   p.objective = sw.objective ? oriented(evalNumber(*sw.objective, ne), sw.maximize)
                              : 0;
+  if (std::isnan(p.objective)) {
+    st.invalid += 1; // an objective undefined here (0/0) ranks nowhere
+    return;
+  }
   for (const ExprPtr &e : sw.pareto) {
     double v = evalNumber(*e, ne);
     p.pareto.push_back(e->kind == Expr::Metric && lowerIsBetter(e->name) ? -v : v);

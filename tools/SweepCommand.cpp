@@ -12,6 +12,7 @@
 #include "passes/SweepDriver.h"
 #include "passes/SweepMpi.h"
 #include "tools/SweepOutput.h"
+#include "llvm/ADT/Hashing.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
@@ -163,6 +164,13 @@ int ds::tool::runSweep() {
                      DiagKind::SweepTooLarge, sw->name, size.str(), why);
     return 1;
   }
+  // Counters are 64-bit: a space they cannot count is refused.
+  if (size.overflow || size.exact >= ((unsigned __int128)1 << 63)) {
+    c.diags().report(sw->loc, DiagKind::SweepFailed, sw->name,
+                     "its " + size.str() + " points exceed what the search "
+                     "can count (2^63); split it into smaller sweeps");
+    return 1;
+  }
   // Format and destination.
   std::string format = sweepEmit;
   if (format.empty()) {
@@ -181,6 +189,19 @@ int ds::tool::runSweep() {
   }
   if (sweepTop > 0)
     search.setTopN(sweepTop);
+  // A checkpoint resumes only the same inputs: every loaded file's text,
+  // the include paths and the --set overrides.
+  {
+    llvm::hash_code h = llvm::hash_value(sweepInput.getValue());
+    for (unsigned i = 1; i <= c.sourceMgr().getNumBuffers(); ++i)
+      h = llvm::hash_combine(h, c.sourceMgr().getMemoryBuffer(i)->getBuffer());
+    FrontendOptions fo = frontendOptions();
+    for (const std::string &d : fo.includeDirs)
+      h = llvm::hash_combine(h, d);
+    for (const std::string &set : fo.settings)
+      h = llvm::hash_combine(h, set);
+    search.setInputsFingerprint(std::to_string(size_t(h)));
+  }
   if (!(sweepGap >= 0 && sweepGap < 1)) {
     c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
                      "--gap expects a fraction from 0 to below 1");
