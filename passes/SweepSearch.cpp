@@ -125,7 +125,8 @@ SweepSearch::makeWorker(std::string &error) {
 void SweepSearch::runTask(Worker &w, size_t t, ResultSet &into,
                           SweepStats &stats, SharedIncumbent &shared,
                           bool exhaustive) {
-  w.search(taskList[t], into, stats, shared, exhaustive, leaves, relativeGap);
+  w.search(taskList[t], into, stats, shared, exhaustive, liveState,
+           relativeGap);
 }
 
 std::vector<Value> SweepSearch::axisValuesAt(const search::Path &p) {

@@ -74,8 +74,15 @@ public:
   /// Searches task \p t into \p into; \p exhaustive disables bound pruning.
   void runTask(Worker &w, size_t t, search::ResultSet &into,
                SweepStats &stats, SharedIncumbent &shared, bool exhaustive);
-  /// Leaves evaluated so far by all workers (progress display).
-  uint64_t progress() const { return leaves.load(); }
+  /// What the workers have done so far, live (the progress line): leaves
+  /// reached, points decided (leaves and cut subtrees), the best objective
+  /// (larger is better; minimised objectives are negated).
+  struct Live {
+    std::atomic<uint64_t> leaves{0}, covered{0};
+    std::atomic<double> best{-std::numeric_limits<double>::infinity()};
+  };
+  const Live &live() const { return liveState; }
+  uint64_t progress() const { return liveState.leaves.load(); }
 
   /// What else a checkpoint must match: the inputs (file contents, -I,
   /// --set) as the command line saw them.
@@ -106,7 +113,7 @@ private:
   int64_t topOverride = 0;
   double relativeGap = 0;
   std::string inputs;
-  std::atomic<uint64_t> leaves{0};
+  Live liveState;
 };
 
 } // namespace ds

@@ -77,8 +77,9 @@ double SweepSearch::Worker::rootBound(const TaskPrefix &prefix) {
   search::ResultSet none;
   SweepStats st;
   SharedIncumbent shared;
-  std::atomic<uint64_t> leaves{0};
-  Context c{&none, &st, &shared, false, &leaves};
+  std::atomic<uint64_t> leaves{0}, covered{0};
+  std::atomic<double> best{0};
+  Context c{&none, &st, &shared, false, &leaves, &covered, &best};
   Judgement j = judge(unsigned(prefix.size()), c);
   return j.cut == Judgement::Keep ? j.best
                                   : -std::numeric_limits<double>::infinity();
@@ -87,8 +88,9 @@ double SweepSearch::Worker::rootBound(const TaskPrefix &prefix) {
 void SweepSearch::Worker::search(const TaskPrefix &prefix,
                                  search::ResultSet &into, SweepStats &stats,
                                  SharedIncumbent &shared, bool exhaustive,
-                                 std::atomic<uint64_t> &leaves, double gap) {
-  Context c{&into, &stats, &shared, exhaustive, &leaves, gap};
+                                 Live &live, double gap) {
+  Context c{&into, &stats, &shared, exhaustive, &live.leaves, &live.covered,
+            &live.best, gap};
   if (!incumbentReady) {
     incumbent = search::ResultSet(into.topCapacity(), into.hasPareto());
     incumbentReady = true;
@@ -98,7 +100,7 @@ void SweepSearch::Worker::search(const TaskPrefix &prefix,
   for (unsigned k = 0; k < prefix.size(); ++k) {
     const std::vector<Value> *vals = nullptr;
     if (!env.values(k, vals, error) || prefix[k] >= vals->size()) {
-      stats.invalid += 1;
+      account(c, stats.invalid, 1);
       return;
     }
     env.assign(k, (*vals)[prefix[k]]);
@@ -116,7 +118,7 @@ void SweepSearch::Worker::descend(unsigned k, Context &c) {
   const std::vector<Value> *vals = nullptr;
   std::string error;
   if (!env.values(k, vals, error)) {
-    c.stats->invalid += 1; // counted once: its subtree has no defined size
+    account(c, c.stats->invalid, 1); // its subtree has no defined size
     return;
   }
   // Copy: deeper levels may reuse the env's buffers for this level.
@@ -167,10 +169,11 @@ void SweepSearch::Worker::visitRange(unsigned k,
     uint32_t a = spans[h].first, b = spans[h].second;
     if (j.cut != Judgement::Keep) {
       uint64_t n = rangeSize(k, values, a, b);
-      (j.cut == Judgement::Constraint ? c.stats->prunedConstraint
-                                      : c.stats->infeasible) += n;
+      account(c, j.cut == Judgement::Constraint ? c.stats->prunedConstraint
+                                                : c.stats->infeasible,
+              n);
     } else if (boundCuts(j, c)) {
-      c.stats->prunedBound += rangeSize(k, values, a, b);
+      account(c, c.stats->prunedBound, rangeSize(k, values, a, b));
     } else {
       visitRange(k, values, a, b, c);
     }
@@ -203,15 +206,16 @@ void SweepSearch::Worker::visitChildren(unsigned k,
     // A value its field rejects (a derived dp of 128 / 3) makes every
     // point below invalid, whatever the deeper axes hold.
     if (field && !acceptable(*field, values[i])) {
-      c.stats->invalid += subtreeSize(k + 1);
+      account(c, c.stats->invalid, subtreeSize(k + 1));
       continue;
     }
     Judgement j = judge(k + 1, c);
     j.index = i;
     if (j.cut != Judgement::Keep) {
       uint64_t n = subtreeSize(k + 1);
-      (j.cut == Judgement::Constraint ? c.stats->prunedConstraint
-                                      : c.stats->infeasible) += n;
+      account(c, j.cut == Judgement::Constraint ? c.stats->prunedConstraint
+                                                : c.stats->infeasible,
+              n);
       continue;
     }
     children.push_back(std::move(j));
@@ -224,7 +228,7 @@ void SweepSearch::Worker::visitChildren(unsigned k,
   for (const Judgement &j : children) {
     env.assign(k, values[j.index]);
     if (!c.exhaustive && boundCuts(j, c)) {
-      c.stats->prunedBound += subtreeSize(k + 1);
+      account(c, c.stats->prunedBound, subtreeSize(k + 1));
       continue;
     }
     path.push_back(j.index);
@@ -351,15 +355,18 @@ bool SweepSearch::Worker::prune(unsigned k, Context &c) {
   if (!cut)
     return false;
   uint64_t n = subtreeSize(k);
-  (j.cut == Judgement::Constraint   ? c.stats->prunedConstraint
-   : j.cut == Judgement::Infeasible ? c.stats->infeasible
-                                    : c.stats->prunedBound) += n;
+  account(c,
+          j.cut == Judgement::Constraint   ? c.stats->prunedConstraint
+          : j.cut == Judgement::Infeasible ? c.stats->infeasible
+                                           : c.stats->prunedBound,
+          n);
   return true;
 }
 
 void SweepSearch::Worker::leaf(Context &c) {
   SweepStats &st = *c.stats;
   c.leaves->fetch_add(1, std::memory_order_relaxed);
+  c.covered->fetch_add(1, std::memory_order_relaxed);
   std::string why;
   if (!env.commit(why)) {
     st.invalid += 1;
@@ -433,4 +440,8 @@ void SweepSearch::Worker::leaf(Context &c) {
   c.into->offer(p);
   // Other workers prune with it at once, not when this task ends.
   c.shared->raise(incumbent.threshold());
+  double best = c.best->load(std::memory_order_relaxed);
+  while (p.objective > best &&
+         !c.best->compare_exchange_weak(best, p.objective)) {
+  }
 }

@@ -25,7 +25,7 @@ public:
 
   void search(const TaskPrefix &prefix, search::ResultSet &into,
               SweepStats &stats, SharedIncumbent &shared, bool exhaustive,
-              std::atomic<uint64_t> &leaves, double gap = 0);
+              Live &live, double gap = 0);
 
 private:
   struct Context {
@@ -34,8 +34,15 @@ private:
     SharedIncumbent *shared;
     bool exhaustive;
     std::atomic<uint64_t> *leaves;
+    std::atomic<uint64_t> *covered; ///< points decided, for the progress
+    std::atomic<double> *best;      ///< best objective, for the progress
     double gap = 0; ///< relative: cut what cannot beat the N-th by more
   };
+  /// Adds \p n decided points to a statistic and to the live count.
+  static void account(Context &c, uint64_t &field, uint64_t n) {
+    field += n;
+    c.covered->fetch_add(n, std::memory_order_relaxed);
+  }
   /// What the bound says about the subtree below level \p k.
   struct Judgement {
     enum Cut { Keep, Constraint, Infeasible } cut = Keep;

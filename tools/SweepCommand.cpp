@@ -105,21 +105,24 @@ const SweepIR *pickSweep(Compilation &c) {
   return nullptr;
 }
 
-/// Leaves reached so far come from the live counter; the pruning counts
-/// from finished tasks.
-std::string progressLine(const SweepStats &s, uint64_t leaves, size_t done,
-                         size_t total, double best, double seconds,
-                         bool maximize) {
-  double rate = seconds > 0 ? double(leaves) / seconds : 0;
-  double frac = total ? double(done) / double(total) : 1;
+/// From the workers' live counters: points decided (evaluated or cut) out
+/// of the space, leaves evaluated per second, the ETA at that pace, and the
+/// best objective found.
+std::string progressLine(const SweepSearch::Live &live, double total,
+                         double seconds, bool maximize) {
+  double covered = double(live.covered.load());
+  double leaves = double(live.leaves.load());
+  double frac = total > 0 ? std::min(1.0, covered / total) : 1;
   std::string eta = frac > 0 && frac < 1
                         ? fmt::format("{:.0f} s", seconds * (1 - frac) / frac)
                         : "-";
-  std::string b = std::isnan(best) ? "-" : formatNumber(maximize ? best : -best, 4);
-  return fmt::format("\r[{:3.0f}%] evaluated {} pruned {} ({:.0f}/s) ETA {} "
-                     "best {}   ",
-                     100 * frac, leaves,
-                     s.prunedBound + s.prunedConstraint, rate, eta, b);
+  double best = live.best.load();
+  std::string b = std::isfinite(best) ? formatNumber(maximize ? best : -best, 4)
+                                      : "-";
+  return fmt::format("\r[{:5.1f}%] decided {:.4g} of {:.4g} points, "
+                     "evaluated {:.0f} ({:.0f}/s), ETA {}, best {}   ",
+                     100 * frac, covered, total, leaves,
+                     seconds > 0 ? leaves / seconds : 0, eta, b);
 }
 } // namespace
 
@@ -231,8 +234,9 @@ int ds::tool::runSweep() {
       double secs = std::chrono::duration<double>(
                         std::chrono::steady_clock::now() - t0)
                         .count();
-      llvm::errs() << progressLine(s, search.progress(), done, total, best,
-                                   secs, sw->maximize);
+      (void)s, (void)done, (void)total, (void)best;
+      llvm::errs() << progressLine(search.live(), size.approx(), secs,
+                                   sw->maximize);
       printed = true;
     };
   std::signal(SIGINT, onInterrupt);
