@@ -2,6 +2,7 @@
 #include "frontend/Evaluator.h"
 
 #include "frontend/Units.h"
+#include "ir/Generators.h"
 #include "ir/Enums.h"
 #include <cmath>
 
@@ -353,9 +354,8 @@ llvm::Optional<Value> Evaluator::evalGenerator(const ast::Expr &e,
         return bad(i, "expects a whole number of at least 1");
     if (args[0].num > args[1].num)
       return bad(1, "expects an upper bound not below the lower bound");
-    for (double p = 1; p <= args[1].num; p *= 2)
-      if (p >= args[0].num)
-        list.elems.push_back(Value::number(p, Dim::none(), true, e.range));
+    for (double p : pow2Values(args[0].num, args[1].num))
+      list.elems.push_back(Value::number(p, Dim::none(), true, e.range));
     return list;
   }
   if (fn == "divisors") {
@@ -363,19 +363,8 @@ llvm::Optional<Value> Evaluator::evalGenerator(const ast::Expr &e,
       return bad(0, "expects a whole number of at least 1");
     if (args[0].num > 1e12)
       return bad(0, "expects a number up to 1e12");
-    auto m = static_cast<uint64_t>(args[0].num);
-    std::vector<uint64_t> small, large;
-    for (uint64_t d = 1; d * d <= m; ++d) {
-      if (m % d)
-        continue;
-      small.push_back(d);
-      if (d != m / d)
-        large.push_back(m / d);
-    }
-    for (auto it = large.rbegin(); it != large.rend(); ++it)
-      small.push_back(*it);
-    for (uint64_t d : small)
-      list.elems.push_back(Value::number(double(d), Dim::none(), true, e.range));
+    for (double d : divisorValues(static_cast<uint64_t>(args[0].num)))
+      list.elems.push_back(Value::number(d, Dim::none(), true, e.range));
     return list;
   }
   // linspace(a, b, n): n evenly spaced values from a to b inclusive.
@@ -392,9 +381,7 @@ llvm::Optional<Value> Evaluator::evalGenerator(const ast::Expr &e,
     return llvm::None;
   }
   auto count = static_cast<size_t>(args[2].num);
-  for (size_t i = 0; i < count; ++i) {
-    double t = count == 1 ? 0.0 : double(i) / double(count - 1);
-    double v = args[0].num + t * (args[1].num - args[0].num);
+  for (double v : linspaceValues(args[0].num, args[1].num, count)) {
     bool whole = args[0].isInt && args[1].isInt && isWhole(v);
     list.elems.push_back(Value::number(v, args[0].dim, whole, e.range));
   }

@@ -1,6 +1,7 @@
 //===- SweepExpr.cpp - Evaluating a sweep's expressions -------------------===//
 #include "passes/SweepExpr.h"
 
+#include "ir/Generators.h"
 #include "ir/Schema.h"
 #include "llvm/ADT/StringSwitch.h"
 #include <algorithm>
@@ -66,38 +67,25 @@ llvm::Optional<Value> generator(const Expr &e, const std::vector<Value> &args,
   if (e.name == "pow2") {
     if (!positiveWhole(0) || !positiveWhole(1))
       return fail(error, "pow2 needs whole bounds of at least 1");
-    for (double p = 1; p <= args[1].num; p *= 2)
-      if (p >= args[0].num)
-        list.elems.push_back(Value::number(p, Dim::none(), true));
+    for (double p : pow2Values(args[0].num, args[1].num))
+      list.elems.push_back(Value::number(p, Dim::none(), true));
     return list;
   }
   if (e.name == "divisors") {
     if (!positiveWhole(0) || args[0].num > 1e12)
       return fail(error, "divisors needs a whole number from 1 to 1e12, "
                          "found " + args[0].str());
-    auto m = static_cast<uint64_t>(args[0].num);
-    std::vector<uint64_t> small, large;
-    for (uint64_t d = 1; d * d <= m; ++d)
-      if (m % d == 0) {
-        small.push_back(d);
-        if (d != m / d)
-          large.push_back(m / d);
-      }
-    small.insert(small.end(), large.rbegin(), large.rend());
-    for (uint64_t d : small)
-      list.elems.push_back(Value::number(double(d), Dim::none(), true));
+    for (double d : divisorValues(static_cast<uint64_t>(args[0].num)))
+      list.elems.push_back(Value::number(d, Dim::none(), true));
     return list;
   }
   // linspace(a, b, n)
   if (!positiveWhole(2) || args[2].num > 1e6)
     return fail(error, "linspace needs a whole count from 1 to 1000000");
   auto count = static_cast<size_t>(args[2].num);
-  for (size_t i = 0; i < count; ++i) {
-    double t = count == 1 ? 0.0 : double(i) / double(count - 1);
-    double v = args[0].num + t * (args[1].num - args[0].num);
+  for (double v : linspaceValues(args[0].num, args[1].num, count))
     list.elems.push_back(
         number(v, args[0].dim, args[0].isInt && args[1].isInt));
-  }
   return list;
 }
 
