@@ -427,7 +427,7 @@ void SweepSearch::Worker::leaf(Context &c) {
   p.objective = sw.objective ? oriented(evalNumber(*sw.objective, ne), sw.maximize)
                              : 0;
   if (std::isnan(p.objective)) {
-    st.invalid += 1; // an objective undefined here (0/0) ranks nowhere
+    st.rejected += 1; // evaluated, but an undefined objective ranks nowhere
     return;
   }
   for (const ExprPtr &e : sw.pareto) {
