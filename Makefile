@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DEEPSTACK = $(BUILD)/bin/deepstack
 
-.PHONY: all deps configure build demo test test-asan fuzz bench validate clean
+.PHONY: all deps configure build demo test test-asan test-tsan fuzz bench validate clean
 
 all: build
 
@@ -56,6 +56,16 @@ bench: build
 	$(BUILD)/bin/deepstack-bench-design
 	$(BUILD)/bin/deepstack-bench-instantiator
 	$(BUILD)/bin/deepstack-bench-sweep
+
+# ThreadSanitizer over the unit tests and the lit suite (the sweep runs
+# its workers on threads; MPI ranks are separate processes).
+test-tsan: deps
+	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DDEEPSTACK_TSAN=ON -DDEEPSTACK_BENCH=OFF
+	cmake --build build-tsan -j $(JOBS)
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/bin/deepstack-unittests --gtest_brief=1
+	TSAN_OPTIONS=halt_on_error=1 \
+	  python3 /usr/lib/llvm-14/build/utils/lit/lit.py -sv build-tsan/test
 
 # The model's error against every reference file the tool understands.
 validate: build
