@@ -63,8 +63,9 @@ test-tsan: deps
 	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DDEEPSTACK_TSAN=ON -DDEEPSTACK_BENCH=OFF
 	cmake --build build-tsan -j $(JOBS)
-	TSAN_OPTIONS=halt_on_error=1 build-tsan/bin/deepstack-unittests --gtest_brief=1
-	TSAN_OPTIONS=halt_on_error=1 \
+	TSAN_OPTIONS=halt_on_error=1:suppressions=$(CURDIR)/test/tsan.supp \
+	  build-tsan/bin/deepstack-unittests --gtest_brief=1
+	TSAN_OPTIONS=halt_on_error=1:suppressions=$(CURDIR)/test/tsan.supp \
 	  python3 /usr/lib/llvm-14/build/utils/lit/lit.py -sv build-tsan/test
 
 # The model's error against every reference file the tool understands.

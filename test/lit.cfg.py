@@ -18,7 +18,7 @@ config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.deepstack_bin, config.environment.get("PATH", os.environ.get("PATH", ""))])
 # Diagnostics must not depend on the terminal.
 config.environment["TERM"] = "dumb"
-for var in ["ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"]:
+for var in ["ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"]:
     if var in os.environ:
         config.environment[var] = os.environ[var]
 # The shared reference data beside the checkout (absent in a user's clone):
