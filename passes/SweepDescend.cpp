@@ -1,0 +1,208 @@
+//===- SweepDescend.cpp - Walking a subtree of the space ------------------===//
+//
+// The depth-first descent of a worker (passes/SweepWorker.cpp evaluates
+// the leaves and judges the nodes): children judged and visited best bound
+// first, long value lists judged in ranges, values a field rejects cut as
+// invalid, and the exact size of every cut subtree counted.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/SweepWorker.h"
+
+#include "ir/Schema.h"
+
+using namespace ds;
+
+void SweepSearch::Worker::descend(unsigned k, Context &c) {
+  if (c.shared->stop.load(std::memory_order_relaxed))
+    return;
+  if (k == space.depth())
+    return leaf(c);
+  const std::vector<Value> *vals = nullptr;
+  std::string error;
+  if (!env.values(k, vals, error)) {
+    account(c, c.stats->invalid, 1); // its subtree has no defined size
+    return;
+  }
+  // Copy: deeper levels may reuse the env's buffers for this level.
+  std::vector<Value> values = *vals;
+  if (!c.exhaustive && space.sweep().objective &&
+      values.size() > kRangeLeaf && numeric(values))
+    return visitRange(k, values, 0, uint32_t(values.size()), c);
+  visitChildren(k, values, 0, uint32_t(values.size()), c);
+}
+
+bool SweepSearch::Worker::numeric(const std::vector<Value> &values) {
+  for (const Value &v : values)
+    if (v.kind != Value::Number)
+      return false;
+  return true;
+}
+
+uint64_t SweepSearch::Worker::rangeSize(unsigned k,
+                                        const std::vector<Value> &values,
+                                        uint32_t lo, uint32_t hi) {
+  uint64_t n = 0;
+  for (uint32_t i = lo; i < hi; ++i) {
+    env.assign(k, values[i]);
+    n += subtreeSize(k + 1);
+  }
+  return n;
+}
+
+// A long list of values (a batch axis of thousands) is judged in ranges:
+// the bound over a range's hull cuts it whole, else it is halved and the
+// better half visited first. Each value is judged alone only in ranges of
+// a few, so a level costs a few judgements per value that survives rather
+// than one per value.
+void SweepSearch::Worker::visitRange(unsigned k,
+                                     const std::vector<Value> &values,
+                                     uint32_t lo, uint32_t hi, Context &c) {
+  if (hi - lo <= kRangeLeaf)
+    return visitChildren(k, values, lo, hi, c);
+  uint32_t mid = lo + (hi - lo) / 2;
+  Judgement halves[2] = {judgeRange(k, values, lo, mid, c),
+                         judgeRange(k, values, mid, hi, c)};
+  std::pair<uint32_t, uint32_t> spans[2] = {{lo, mid}, {mid, hi}};
+  int order[2] = {0, 1};
+  if (halves[1].best > halves[0].best)
+    std::swap(order[0], order[1]);
+  for (int h : order) {
+    const Judgement &j = halves[h];
+    uint32_t a = spans[h].first, b = spans[h].second;
+    if (j.cut != Judgement::Keep) {
+      uint64_t n = rangeSize(k, values, a, b);
+      account(c, j.cut == Judgement::Constraint ? c.stats->prunedConstraint
+                                                : c.stats->infeasible,
+              n);
+    } else if (boundCuts(j, c)) {
+      account(c, c.stats->prunedBound, rangeSize(k, values, a, b));
+    } else {
+      visitRange(k, values, a, b, c);
+    }
+  }
+}
+
+SweepSearch::Worker::Judgement
+SweepSearch::Worker::judgeRange(unsigned k, const std::vector<Value> &values,
+                                uint32_t lo, uint32_t hi, Context &c) {
+  Interval iv = Interval::point(values[lo].num);
+  for (uint32_t i = lo; i < hi; ++i)
+    iv = iv.hull(Interval::point(values[i].num));
+  bound.setRange(k, iv);
+  Judgement j = judge(k, c);
+  bound.clearRange();
+  return j;
+}
+
+void SweepSearch::Worker::visitChildren(unsigned k,
+                                        const std::vector<Value> &values,
+                                        uint32_t lo, uint32_t hi, Context &c) {
+  // Judge every child, then visit the most promising first: a good
+  // incumbent early prunes more of its siblings (the result does not
+  // depend on the order: points are ranked by objective, then path).
+  std::vector<Judgement> children;
+  children.reserve(hi - lo);
+  const FieldSchema *field = fieldOf(k);
+  for (uint32_t i = lo; i < hi; ++i) {
+    env.assign(k, values[i]);
+    // A value its field rejects (a derived dp of 128 / 3) makes every
+    // point below invalid, whatever the deeper axes hold.
+    if (field && !acceptable(*field, values[i])) {
+      account(c, c.stats->invalid, subtreeSize(k + 1));
+      continue;
+    }
+    Judgement j = judge(k + 1, c);
+    j.index = i;
+    if (j.cut != Judgement::Keep) {
+      uint64_t n = subtreeSize(k + 1);
+      account(c, j.cut == Judgement::Constraint ? c.stats->prunedConstraint
+                                                : c.stats->infeasible,
+              n);
+      continue;
+    }
+    children.push_back(std::move(j));
+  }
+  if (!c.exhaustive && space.sweep().objective)
+    std::stable_sort(children.begin(), children.end(),
+                     [](const Judgement &a, const Judgement &b) {
+                       return a.best > b.best;
+                     });
+  for (const Judgement &j : children) {
+    env.assign(k, values[j.index]);
+    if (!c.exhaustive && boundCuts(j, c)) {
+      account(c, c.stats->prunedBound, subtreeSize(k + 1));
+      continue;
+    }
+    path.push_back(j.index);
+    descend(k + 1, c);
+    path.pop_back();
+  }
+}
+
+const FieldSchema *SweepSearch::Worker::fieldOf(unsigned k) const {
+  const SweepAxis &a = space.sweep().axes[space.order()[k]];
+  return kindSchema(a.declKind).findField(a.field);
+}
+
+bool SweepSearch::Worker::acceptable(const FieldSchema &f, const Value &v) {
+  if (v.kind != Value::Number || (f.type != FieldType::Int &&
+                                  f.type != FieldType::Real))
+    return true; // names and the rest are checked on commit
+  if (!std::isfinite(v.num))
+    return false;
+  if (f.type == FieldType::Int && std::floor(v.num) != v.num)
+    return false;
+  switch (f.check) {
+  case Check::Pos:
+    return v.num > 0;
+  case Check::NonNeg:
+    return v.num >= 0;
+  case Check::Fraction:
+    return v.num > 0 && v.num <= 1;
+  case Check::Any:
+    break;
+  }
+  return true;
+}
+
+uint64_t SweepSearch::Worker::subtreeSize(unsigned k) {
+  if (k == space.depth())
+    return 1;
+  // The subtree depends only on the assigned levels that levels >= k read
+  // (all of them when a level reads a field): memoize on those.
+  std::vector<double> key;
+  if (space.readsFieldsBelow(k)) {
+    for (unsigned l = 0; l < k; ++l)
+      key.push_back(env.numericAxes()[space.order()[l]]);
+  } else {
+    for (unsigned l : space.readsAbove(k))
+      key.push_back(env.numericAxes()[space.order()[l]]);
+  }
+  auto it = sizes.find({k, key});
+  if (it != sizes.end())
+    return it->second;
+  const std::vector<Value> *vals = nullptr;
+  std::string error;
+  uint64_t total = 0;
+  if (env.values(k, vals, error)) {
+    std::vector<Value> values = *vals;
+    // When nothing below reads this level, every value has the same subtree.
+    const std::vector<unsigned> &below = space.readsAbove(k + 1);
+    bool same = !space.readsFieldsBelow(k + 1) &&
+                std::find(below.begin(), below.end(), k) == below.end();
+    for (const Value &v : values) {
+      env.assign(k, v);
+      uint64_t n = subtreeSize(k + 1);
+      if (same) {
+        total = n * values.size();
+        break;
+      }
+      total += n;
+    }
+  }
+  if (sizes.size() > 100000)
+    sizes.clear();
+  sizes[{k, key}] = total;
+  return total;
+}
+
