@@ -1,4 +1,4 @@
-//===- SweepWorker.cpp - One thread's descent through a space -------------===//
+//===- SweepWorker.cpp - A worker: its leaves and its judgements ----------===//
 #include "passes/SweepWorker.h"
 
 #include "ir/Schema.h"
