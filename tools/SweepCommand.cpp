@@ -120,9 +120,11 @@ std::string progressLine(const SweepSearch::Live &live, double total,
   std::string b = std::isfinite(best) ? formatNumber(maximize ? best : -best, 4)
                                       : "-";
   return fmt::format("\r[{:5.1f}%] decided {:.4g} of {:.4g} points, "
-                     "evaluated {:.0f} ({:.0f}/s), ETA {}, best {}   ",
+                     "evaluated {:.0f} ({:.0f}/s), pruned {:.4g}, ETA {}, "
+                     "best {}   ",
                      100 * frac, covered, total, leaves,
-                     seconds > 0 ? leaves / seconds : 0, eta, b);
+                     seconds > 0 ? leaves / seconds : 0,
+                     std::max(0.0, covered - leaves), eta, b);
 }
 } // namespace
 
