@@ -9,11 +9,28 @@
 //===----------------------------------------------------------------------===//
 #include "frontend/Evaluator.h"
 #include "frontend/Sema.h"
+#include "ir/Enums.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 
 using namespace ds;
+
+namespace {
+/// `require s.overlap == tile`: an enumeration value is a name, not a
+/// misspelled metric.
+bool isEnumSpelling(llvm::StringRef name) {
+  static const EnumId ids[] = {
+#define ENUM(Type, What, Spellings) EnumId::Type,
+#include "ir/Enums.def"
+  };
+  for (EnumId id : ids)
+    for (const char *s : enumInfo(id).spellings)
+      if (name == s)
+        return true;
+  return false;
+}
+} // namespace
 
 namespace ds {
 class SweepChecker : public Scope {
@@ -113,7 +130,7 @@ llvm::Optional<Value> SweepChecker::lookup(const ast::Expr &e) {
     Value v = Value::name(e.path[0], e.range);
     if (DeclInfo *d = sema.findDecl(e.path[0]))
       v.nameOf = kindKeyword(d->kind).str();
-    else if (metricContext) {
+    else if (metricContext && !isEnumSpelling(e.path[0])) {
       diags.report(e.range, DiagKind::UnknownMetric, joined);
       diags.suggest(e.range, closestName(joined, visibleNames()));
       return llvm::None;

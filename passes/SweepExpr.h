@@ -46,6 +46,10 @@ llvm::Optional<Value> evalValue(const Expr &e, SweepEnv &env,
 bool axisValues(const SweepAxis &axis, SweepEnv &env, std::vector<Value> &out,
                 std::string &error);
 
+/// A name (enum value, declaration) as a number: a stable code of its
+/// spelling, so `s.overlap == tile` compares in doubles and intervals.
+double nameCode(llvm::StringRef name);
+
 /// Metric indices follow ir/Metrics.def (allMetrics()).
 unsigned metricCount();
 /// Index of \p name in ir/Metrics.def, or -1.

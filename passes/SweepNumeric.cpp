@@ -123,8 +123,9 @@ Interval intervalCall(const std::string &fn, const std::vector<Interval> &a) {
 
 double ds::evalNumber(const Expr &e, const NumericEnv &env) {
   switch (e.kind) {
-  case Expr::Const:
-    return e.constant.num;
+  case Expr::Const: // names compare by the code axes use (numericOf)
+    return e.constant.kind == Value::Name ? nameCode(e.constant.text)
+                                          : e.constant.num;
   case Expr::Axis:
     return env.axes[e.axis];
   case Expr::Field:
@@ -158,7 +159,9 @@ double ds::evalNumber(const Expr &e, const NumericEnv &env) {
 Interval ds::evalInterval(const Expr &e, const IntervalEnv &env) {
   switch (e.kind) {
   case Expr::Const:
-    return Interval::point(e.constant.num);
+    return Interval::point(e.constant.kind == Value::Name
+                               ? nameCode(e.constant.text)
+                               : e.constant.num);
   case Expr::Axis:
     return env.axes[e.axis];
   case Expr::Field:

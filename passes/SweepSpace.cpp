@@ -22,11 +22,15 @@ bool readsFields(const Expr &e) {
 }
 } // namespace
 
+double ds::nameCode(llvm::StringRef name) {
+  // A stable, finite code of the spelling (52 bits: exact in a double).
+  return double(uint64_t(llvm::hash_value(name)) >> 12);
+}
+
 double ds::numericOf(const Value &v) {
   if (v.kind == Value::Number || v.kind == Value::Bool)
     return v.num;
-  // A name: a stable, finite code of its spelling.
-  return double(uint64_t(llvm::hash_value(v.text)) >> 12);
+  return nameCode(v.text);
 }
 
 std::string SpaceSize::str() const {
