@@ -372,42 +372,16 @@ bool Instantiator::commit(std::string &why, bool checks) {
 }
 
 llvm::Optional<Value> Instantiator::field(llvm::StringRef qualified) {
-  llvm::SmallVector<llvm::StringRef, 4> parts;
-  qualified.split(parts, '.');
-  DeclInfo *cur = impl->sema->findDecl(parts[0]);
-  size_t next = 1;
-  while (cur && next < parts.size()) {
-    DeclInfo *level = nullptr;
-    for (DeclInfo *l : cur->levels)
-      if (l->name == parts[next])
-        level = l;
-    if (level) {
-      cur = level;
-      ++next;
-      continue;
-    }
-    const KindSchema &k = kindSchema(cur->kind);
-    const FieldSchema *f = nullptr;
-    size_t last = next;
-    std::string key;
-    for (size_t i = next; i < parts.size(); ++i) {
-      key += (i == next ? "" : ".") + parts[i].str();
-      if (const FieldSchema *x = k.findField(key)) {
-        f = x;
-        last = i;
-      }
-    }
-    if (!f)
-      return llvm::None;
-    auto v = impl->sema->fieldValue(*cur, f->path, cur->nameRange);
-    if (!v || last + 1 == parts.size())
-      return v;
-    if (f->type != FieldType::Ref)
-      return llvm::None;
-    cur = impl->sema->findDecl(v->text);
-    next = last + 1;
-  }
-  return llvm::None;
+  Sema &sema = *impl->sema;
+  auto follow = [&](DeclInfo &d, const FieldSchema &f) -> DeclInfo * {
+    auto v = sema.fieldValue(d, f.path, d.nameRange);
+    return v ? sema.findDecl(v->text) : nullptr;
+  };
+  DeclInfo *decl = nullptr;
+  const FieldSchema *f = nullptr;
+  if (!sema.walkQualified(qualified, follow, decl, f))
+    return llvm::None;
+  return sema.fieldValue(*decl, f->path, decl->nameRange);
 }
 
 const std::vector<unsigned> &

@@ -145,20 +145,6 @@ Interval coerceNumber(Interval v, const FieldSchema &f) {
   return c.lo <= c.hi ? c : v;
 }
 
-const FieldSchema *longestField(const KindSchema &k, llvm::StringRef prefix,
-                                llvm::ArrayRef<std::string> parts, size_t from,
-                                size_t &last) {
-  const FieldSchema *found = nullptr;
-  std::string key = prefix.str();
-  for (size_t i = from; i < parts.size(); ++i) {
-    key += (i == from ? "" : ".") + parts[i];
-    if (const FieldSchema *f = k.findField(key)) {
-      found = f;
-      last = i;
-    }
-  }
-  return found;
-}
 } // namespace
 
 struct IntervalEval::Impl {
@@ -328,36 +314,14 @@ unsigned IntervalEval::Impl::compileQuery(llvm::StringRef qualified) {
   auto it = queries.find(qualified);
   if (it != queries.end())
     return it->second;
-  llvm::SmallVector<llvm::StringRef, 4> split;
-  qualified.split(split, '.');
-  std::vector<std::string> parts(split.begin(), split.end());
-  // As Instantiator::field: levels, then the longest field, through
-  // references.
+  DeclInfo *decl = nullptr;
+  const FieldSchema *f = nullptr;
   unsigned node = unknownNode;
-  DeclInfo *cur = sema.findDecl(parts[0]);
-  size_t next = 1;
-  while (cur && next < parts.size()) {
-    DeclInfo *level = nullptr;
-    for (DeclInfo *l : cur->levels)
-      if (l->name == parts[next])
-        level = l;
-    if (level) {
-      cur = level;
-      ++next;
-      continue;
-    }
-    size_t last = 0;
-    const FieldSchema *f =
-        longestField(kindSchema(cur->kind), "", parts, next, last);
-    if (!f)
-      break;
-    if (last + 1 == parts.size()) {
-      node = fieldNode(*cur, *f);
-      break;
-    }
-    cur = target(*cur, *f);
-    next = last + 1;
-  }
+  if (sema.walkQualified(
+          qualified,
+          [&](DeclInfo &d, const FieldSchema &ref) { return target(d, ref); },
+          decl, f))
+    node = fieldNode(*decl, *f);
   queries[qualified] = node;
   return node;
 }

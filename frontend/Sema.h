@@ -20,6 +20,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -100,6 +101,12 @@ private:
   llvm::DenseSet<std::pair<DepKey, DepKey>> edges;
 };
 
+/// The longest i such that parts[from..i], joined with '.' after
+/// \p prefix, is a field of \p k (\p last = i); null if none is.
+const FieldSchema *longestField(const KindSchema &k, llvm::StringRef prefix,
+                                llvm::ArrayRef<std::string> parts, size_t from,
+                                size_t &last);
+
 /// The shipped .ds library: $DEEPSTACK_LIB if set, else the source tree's
 /// lib/ (searched last by every import).
 std::string shippedLibraryDir();
@@ -139,6 +146,15 @@ public:
   bool resolveLValue(const ast::Expr &path, DeclInfo *&decl,
                      std::string &field, bool report = true);
   std::vector<std::string> namesNear(DeclInfo *d) const;
+  /// Walks `decl.field`, `net.level.field` or a path through reference
+  /// fields (`d.system.chip.memory.layers`): levels first, then the longest
+  /// field of each declaration. \p follow gives the declaration a reference
+  /// field names (null stops the walk). True with the last field and its
+  /// declaration.
+  using FollowFn =
+      std::function<DeclInfo *(DeclInfo &, const FieldSchema &)>;
+  bool walkQualified(llvm::StringRef qualified, const FollowFn &follow,
+                     DeclInfo *&decl, const FieldSchema *&field);
   /// Declarations named by \p d's reference fields (after checking).
   llvm::SmallVector<DeclInfo *, 4> referencedDecls(const DeclInfo &d) const;
   /// "pod.board" for a level, the name for anything else.

@@ -44,10 +44,12 @@ llvm::SMRange span(const std::vector<llvm::SMRange> &r, size_t from,
   return {r[from].Start, r[to].End};
 }
 
-/// Longest i such that parts[from..i] joined with '.' is a field of \p k.
-const FieldSchema *longestField(const KindSchema &k, llvm::StringRef prefix,
-                                const std::vector<std::string> &parts,
-                                size_t from, size_t &last) {
+} // namespace
+
+const FieldSchema *ds::longestField(const KindSchema &k,
+                                    llvm::StringRef prefix,
+                                    llvm::ArrayRef<std::string> parts,
+                                    size_t from, size_t &last) {
   const FieldSchema *found = nullptr;
   std::string key = prefix.str();
   for (size_t i = from; i < parts.size(); ++i) {
@@ -59,7 +61,39 @@ const FieldSchema *longestField(const KindSchema &k, llvm::StringRef prefix,
   }
   return found;
 }
-} // namespace
+
+bool Sema::walkQualified(llvm::StringRef qualified, const FollowFn &follow,
+                         DeclInfo *&decl, const FieldSchema *&field) {
+  llvm::SmallVector<llvm::StringRef, 4> split;
+  qualified.split(split, '.');
+  std::vector<std::string> parts(split.begin(), split.end());
+  DeclInfo *cur = findDecl(parts[0]);
+  size_t next = 1;
+  while (cur && next < parts.size()) {
+    DeclInfo *level = nullptr;
+    for (DeclInfo *l : cur->levels)
+      if (l->name == parts[next])
+        level = l;
+    if (level) {
+      cur = level;
+      ++next;
+      continue;
+    }
+    size_t last = 0;
+    const FieldSchema *f =
+        longestField(kindSchema(cur->kind), "", parts, next, last);
+    if (!f)
+      return false;
+    if (last + 1 == parts.size()) {
+      decl = cur;
+      field = f;
+      return true;
+    }
+    cur = f->type == FieldType::Ref ? follow(*cur, *f) : nullptr;
+    next = last + 1;
+  }
+  return false;
+}
 
 DeclInfo *Sema::findLevel(DeclInfo *net, const std::vector<std::string> &parts,
                           size_t next) const {
