@@ -308,22 +308,12 @@ llvm::Optional<Value> Evaluator::evalCall(const ast::Expr &e) {
   if (!arity(1, 1))
     return llvm::None;
   Value v = args[0];
-  if (fn == "ceil")
-    v.num = std::ceil(v.num);
-  else if (fn == "floor")
-    v.num = std::floor(v.num);
-  else if (fn == "round")
-    v.num = std::round(v.num);
-  else if (fn == "abs")
-    v.num = std::fabs(v.num);
-  else if (fn == "sqrt" || fn == "log2") {
-    if (!v.dim.isNone() || v.num <= 0) {
-      diags.report(e.operands[0]->range, DiagKind::BadArgument, fn,
-                   "expects a positive plain number, found " + v.str());
-      return llvm::None;
-    }
-    v.num = fn == "sqrt" ? std::sqrt(v.num) : std::log2(v.num);
+  if ((fn == "sqrt" || fn == "log2") && (!v.dim.isNone() || v.num <= 0)) {
+    diags.report(e.operands[0]->range, DiagKind::BadArgument, fn,
+                 "expects a positive plain number, found " + v.str());
+    return llvm::None;
   }
+  v.num = applyUnaryFunction(fn, v.num);
   v.isInt = v.dim.isNone() && isWhole(v.num);
   return finite(v, e);
 }

@@ -1,7 +1,25 @@
-//===- Generators.cpp - Values of pow2, divisors and linspace -------------===//
+//===- Generators.cpp - The language's functions, computed once -----------===//
 #include "ir/Generators.h"
 
+#include <cmath>
+
 using namespace ds;
+
+double ds::applyUnaryFunction(llvm::StringRef fn, double x) {
+  if (fn == "ceil")
+    return std::ceil(x);
+  if (fn == "floor")
+    return std::floor(x);
+  if (fn == "round")
+    return std::round(x);
+  if (fn == "abs")
+    return std::fabs(x);
+  if (fn == "sqrt")
+    return std::sqrt(x);
+  if (fn == "log2")
+    return std::log2(x);
+  return x;
+}
 
 std::vector<double> ds::pow2Values(double lo, double hi) {
   std::vector<double> out;

@@ -121,19 +121,9 @@ llvm::Optional<Value> call(const Expr &e, SweepEnv &env, std::string &error) {
         v = a;
     return v;
   }
-  if (fn == "ceil")
-    v.num = std::ceil(v.num);
-  else if (fn == "floor")
-    v.num = std::floor(v.num);
-  else if (fn == "round")
-    v.num = std::round(v.num);
-  else if (fn == "abs")
-    v.num = std::fabs(v.num);
-  else if (fn == "sqrt" || fn == "log2") {
-    if (v.num <= 0)
-      return fail(error, fn + " needs a positive number, found " + v.str());
-    v.num = fn == "sqrt" ? std::sqrt(v.num) : std::log2(v.num);
-  }
+  if ((fn == "sqrt" || fn == "log2") && v.num <= 0)
+    return fail(error, fn + " needs a positive number, found " + v.str());
+  v.num = applyUnaryFunction(fn, v.num);
   v.isInt = v.dim.isNone() && isWhole(v.num);
   return v;
 }

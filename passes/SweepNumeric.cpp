@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "passes/SweepExpr.h"
 
+#include "ir/Generators.h"
+
 #include <algorithm>
 
 using namespace ds;
@@ -21,20 +23,7 @@ double applyCall(const std::string &fn, const std::vector<double> &a) {
     return *std::min_element(a.begin(), a.end());
   if (fn == "max")
     return *std::max_element(a.begin(), a.end());
-  double x = a.empty() ? 0 : a[0];
-  if (fn == "ceil")
-    return std::ceil(x);
-  if (fn == "floor")
-    return std::floor(x);
-  if (fn == "round")
-    return std::round(x);
-  if (fn == "abs")
-    return std::fabs(x);
-  if (fn == "sqrt")
-    return std::sqrt(x);
-  if (fn == "log2")
-    return std::log2(x);
-  return x;
+  return applyUnaryFunction(fn, a.empty() ? 0 : a[0]);
 }
 
 double applyBinary(const std::string &op, double l, double r) {
