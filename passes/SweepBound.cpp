@@ -121,8 +121,15 @@ Interval SweepBound::field(llvm::StringRef qualified, unsigned k) {
 }
 
 const std::vector<Interval> &SweepBound::metrics(unsigned k) {
+  // A leaf is judged, then evaluated and checked against the same bound:
+  // nothing assigned above k changed in between, so reuse it.
+  if (rangeLevel < 0 && cachedLevel == int(k) &&
+      !env.changedSince(k, cachedAt))
+    return metricIv;
   metricIv.assign(metricCount(), Interval::all());
   roofline(k);
+  cachedLevel = rangeLevel < 0 ? int(k) : -1;
+  cachedAt = env.now();
   return metricIv;
 }
 

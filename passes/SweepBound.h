@@ -103,6 +103,8 @@ private:
   std::vector<bool> hullKnown;
   int rangeLevel = -1;
   Interval rangeIv;
+  int cachedLevel = -1;   ///< metricIv holds the bound at this level ...
+  uint64_t cachedAt = 0;  ///< ... as of this PathEnv clock
 
   Instantiator &inst;
   const SweepSpace &space;
