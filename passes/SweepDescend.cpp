@@ -166,43 +166,9 @@ bool SweepSearch::Worker::acceptable(const FieldSchema &f, const Value &v) {
 }
 
 uint64_t SweepSearch::Worker::subtreeSize(unsigned k) {
-  if (k == space.depth())
-    return 1;
-  // The subtree depends only on the assigned levels that levels >= k read
-  // (all of them when a level reads a field): memoize on those.
-  std::vector<double> key;
-  if (space.readsFieldsBelow(k)) {
-    for (unsigned l = 0; l < k; ++l)
-      key.push_back(env.numericAxes()[space.order()[l]]);
-  } else {
-    for (unsigned l : space.readsAbove(k))
-      key.push_back(env.numericAxes()[space.order()[l]]);
-  }
-  auto it = sizes.find({k, key});
-  if (it != sizes.end())
-    return it->second;
-  const std::vector<Value> *vals = nullptr;
-  std::string error;
-  uint64_t total = 0;
-  if (env.values(k, vals, error)) {
-    std::vector<Value> values = *vals;
-    // When nothing below reads this level, every value has the same subtree.
-    const std::vector<unsigned> &below = space.readsAbove(k + 1);
-    bool same = !space.readsFieldsBelow(k + 1) &&
-                std::find(below.begin(), below.end(), k) == below.end();
-    for (const Value &v : values) {
-      env.assign(k, v);
-      uint64_t n = subtreeSize(k + 1);
-      if (same) {
-        total = n * values.size();
-        break;
-      }
-      total += n;
-    }
-  }
-  if (sizes.size() > 100000)
-    sizes.clear();
-  sizes[{k, key}] = total;
-  return total;
+  uint64_t n = 0;
+  // A level whose values cannot be computed has no size; its failure is
+  // counted once where the descent meets it.
+  return sizes.count(k, n) ? n : 0;
 }
 

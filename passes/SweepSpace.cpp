@@ -98,102 +98,47 @@ SweepSpace::SweepSpace(Instantiator &inst) : inst(inst), sw(&inst.sweep()) {
   }
 }
 
-namespace {
-/// Levels below \p k (in search order) whose values the subtree at k reads.
-struct CountWalk {
-  const SweepSpace &space;
-  PathEnv &env;
-  std::map<std::pair<unsigned, std::vector<double>>, SpaceSize> memo;
-  std::string error;
-  int failedLevel = -1;
+SpaceSize CountOps<SpaceSize>::one() {
+  SpaceSize s;
+  s.exact = 1;
+  s.log10 = 0;
+  return s;
+}
 
-  CountWalk(const SweepSpace &space, PathEnv &env) : space(space), env(env) {}
+SpaceSize CountOps<SpaceSize>::times(SpaceSize a, size_t n) {
+  if (a.log10 < 0 || n == 0)
+    return SpaceSize();
+  a.log10 += std::log10((long double)n);
+  unsigned __int128 limit = (unsigned __int128)1 << 126;
+  if (a.overflow || a.exact > limit / n)
+    a.overflow = true;
+  else
+    a.exact *= n;
+  return a;
+}
 
-  static SpaceSize times(SpaceSize a, const SpaceSize &b) {
-    if (a.log10 < 0 || b.log10 < 0)
-      return SpaceSize();
-    a.log10 += b.log10;
-    unsigned __int128 limit = (unsigned __int128)1 << 126;
-    if (a.overflow || b.overflow || (b.exact && a.exact > limit / b.exact))
-      a.overflow = true;
-    else
-      a.exact *= b.exact;
-    return a;
+void CountOps<SpaceSize>::add(SpaceSize &a, const SpaceSize &b) {
+  if (b.log10 < 0)
+    return;
+  if (a.log10 < 0) {
+    a = b;
+    return;
   }
-  static void add(SpaceSize &a, const SpaceSize &b) {
-    if (b.log10 < 0)
-      return;
-    if (a.log10 < 0) {
-      a = b;
-      return;
-    }
-    long double hi = std::max(a.log10, b.log10), lo = std::min(a.log10, b.log10);
-    a.log10 = hi + std::log10(1 + std::pow(10.0L, lo - hi));
-    a.overflow |= b.overflow;
-    if (!a.overflow)
-      a.exact += b.exact;
-  }
-
-  bool run(unsigned k, SpaceSize &out) {
-    if (k == space.depth()) {
-      out.exact = 1;
-      out.log10 = 0;
-      return true;
-    }
-    std::vector<double> key;
-    bool memoOk = !space.readsFieldsBelow(k);
-    if (memoOk) {
-      for (unsigned l : space.readsAbove(k))
-        key.push_back(env.numericAxes()[space.order()[l]]);
-      auto it = memo.find({k, key});
-      if (it != memo.end()) {
-        out = it->second;
-        return true;
-      }
-    }
-    const std::vector<Value> *vals = nullptr;
-    if (!env.values(k, vals, error)) {
-      failedLevel = int(k);
-      if (k > 0)
-        error += " (at " + env.describe(k) + ")";
-      return false;
-    }
-    SpaceSize total;
-    // When nothing below reads this level, every value has the same subtree.
-    const std::vector<unsigned> &below = space.readsAbove(k + 1);
-    bool same = std::find(below.begin(), below.end(), k) == below.end() &&
-                !space.readsFieldsBelow(k + 1);
-    std::vector<Value> values = *vals; // the env reuses its buffers below
-    for (size_t i = 0; i < values.size(); ++i) {
-      env.assign(k, values[i]);
-      SpaceSize sub;
-      if (!run(k + 1, sub))
-        return false;
-      if (same) {
-        SpaceSize n;
-        n.exact = values.size();
-        n.log10 = std::log10((long double)values.size());
-        total = times(sub, n);
-        break;
-      }
-      add(total, sub);
-    }
-    if (memoOk)
-      memo[{k, key}] = total;
-    out = total;
-    return true;
-  }
-};
-} // namespace
+  long double hi = std::max(a.log10, b.log10), lo = std::min(a.log10, b.log10);
+  a.log10 = hi + std::log10(1 + std::pow(10.0L, lo - hi));
+  a.overflow |= b.overflow;
+  if (!a.overflow)
+    a.exact += b.exact;
+}
 
 bool SweepSpace::count(SpaceSize &size, std::string &error) {
   PathEnv env(inst, *this);
-  CountWalk walk(*this, env);
+  SubtreeCounter<SpaceSize> counter(*this, env);
   failed = -1;
-  if (!walk.run(0, size)) {
-    error = walk.error;
-    if (walk.failedLevel >= 0)
-      failed = int(searchOrder[walk.failedLevel]);
+  if (!counter.count(0, size)) {
+    error = counter.error();
+    if (counter.failed() >= 0)
+      failed = int(searchOrder[counter.failed()]);
     return false;
   }
   return true;

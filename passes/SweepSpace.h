@@ -12,6 +12,8 @@
 
 #include "frontend/Instantiator.h"
 #include "passes/SweepExpr.h"
+#include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -112,6 +114,93 @@ private:
   std::vector<std::vector<Value>> scratch; ///< per level
   std::vector<std::vector<Value>> cached;  ///< per constant level
   std::vector<bool> haveCached;
+};
+
+/// How counts of points add up: the exact-or-log size of the whole space
+/// (--count) and the 64-bit counts of the search's statistics (spaces
+/// above 2^63 points are refused before searching).
+template <typename Count> struct CountOps;
+template <> struct CountOps<uint64_t> {
+  static uint64_t zero() { return 0; }
+  static uint64_t one() { return 1; }
+  static void add(uint64_t &a, uint64_t b) { a += b; }
+  static uint64_t times(uint64_t a, size_t n) { return a * n; }
+};
+template <> struct CountOps<SpaceSize> {
+  static SpaceSize zero() { return SpaceSize(); }
+  static SpaceSize one();
+  static void add(SpaceSize &a, const SpaceSize &b);
+  static SpaceSize times(SpaceSize a, size_t n);
+};
+
+/// Counts the points below level k of a space (levels < k assigned in the
+/// env), memoized on the assigned levels the subtree reads: dependent
+/// levels are expanded, a level nothing below reads multiplies.
+template <typename Count> class SubtreeCounter {
+public:
+  SubtreeCounter(const SweepSpace &space, PathEnv &env)
+      : space(space), env(env) {}
+
+  /// False with error() when some level's values cannot be computed.
+  bool count(unsigned k, Count &out) {
+    using Ops = CountOps<Count>;
+    if (k == space.depth()) {
+      out = Ops::one();
+      return true;
+    }
+    std::vector<double> key;
+    if (space.readsFieldsBelow(k)) { // a field may read any level above
+      for (unsigned l = 0; l < k; ++l)
+        key.push_back(env.numericAxes()[space.order()[l]]);
+    } else {
+      for (unsigned l : space.readsAbove(k))
+        key.push_back(env.numericAxes()[space.order()[l]]);
+    }
+    auto it = memo.find({k, key});
+    if (it != memo.end()) {
+      out = it->second;
+      return true;
+    }
+    const std::vector<Value> *vals = nullptr;
+    if (!env.values(k, vals, failure)) {
+      failedLevel = int(k);
+      if (k > 0)
+        failure += " (at " + env.describe(k) + ")";
+      return false;
+    }
+    std::vector<Value> values = *vals; // the env reuses its buffers below
+    // When nothing below reads this level, every value has the same subtree.
+    const std::vector<unsigned> &below = space.readsAbove(k + 1);
+    bool same = !space.readsFieldsBelow(k + 1) &&
+                std::find(below.begin(), below.end(), k) == below.end();
+    Count total = Ops::zero();
+    for (const Value &v : values) {
+      env.assign(k, v);
+      Count sub;
+      if (!count(k + 1, sub))
+        return false;
+      if (same) {
+        total = Ops::times(sub, values.size());
+        break;
+      }
+      Ops::add(total, sub);
+    }
+    if (memo.size() > 100000) // a long search: keep memory bounded
+      memo.clear();
+    memo[{k, key}] = total;
+    out = total;
+    return true;
+  }
+  const std::string &error() const { return failure; }
+  /// The level whose values failed, or -1.
+  int failed() const { return failedLevel; }
+
+private:
+  const SweepSpace &space;
+  PathEnv &env;
+  std::map<std::pair<unsigned, std::vector<double>>, Count> memo;
+  std::string failure;
+  int failedLevel = -1;
 };
 
 } // namespace ds

@@ -49,7 +49,8 @@ SweepSearch::Worker::Worker(std::unique_ptr<Instantiator> instPtr)
       bound(*inst, space, env,
             [this](const NetworkIR &n) -> const net::NetworkModel & {
               return networkFor(n);
-            }) {
+            }),
+      sizes(space, env) {
   diags = std::make_unique<DiagEngine>(sm, nullStream());
   diags->setErrorLimit(0);
 }

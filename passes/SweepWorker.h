@@ -90,7 +90,7 @@ private:
   std::map<std::pair<const void *, uint64_t>, std::unique_ptr<net::NetworkModel>>
       networks;
   std::map<std::pair<const void *, uint64_t>, std::pair<double, double>> areas;
-  std::map<std::pair<unsigned, std::vector<double>>, uint64_t> sizes;
+  SubtreeCounter<uint64_t> sizes;
   llvm::SourceMgr sm;
   std::unique_ptr<DiagEngine> diags;
   std::vector<std::function<double(llvm::StringRef)>> unusedFieldFns;
