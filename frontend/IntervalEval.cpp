@@ -254,23 +254,15 @@ unsigned IntervalEval::Impl::compilePath(DeclInfo *d, llvm::StringRef prefix,
   size_t next = 0;
   // As Sema::resolvePath: the enclosing block, the declaration, a level's
   // network; then a declaration by name; then its fields and levels.
-  for (DeclInfo *scope = d; scope && !cur; scope = scope->parent) {
-    const KindSchema &k = kindSchema(scope->kind);
-    for (llvm::StringRef pre : {prefix, llvm::StringRef()}) {
-      if (scope != d && !pre.empty())
-        continue;
-      size_t last = 0;
-      const FieldSchema *f = longestField(k, pre, parts, 0, last);
-      if (!f)
-        continue;
-      if (last + 1 == parts.size())
-        return fieldNode(*scope, *f);
-      cur = target(*scope, *f);
-      if (!cur)
-        return unknownNode;
-      next = last + 1;
-      break;
-    }
+  DeclInfo *scope = nullptr;
+  size_t first = 0;
+  if (const FieldSchema *f = sema.scopeField(d, prefix, parts, scope, first)) {
+    if (first + 1 == parts.size())
+      return fieldNode(*scope, *f);
+    cur = target(*scope, *f);
+    if (!cur)
+      return unknownNode;
+    next = first + 1;
   }
   if (!cur) {
     cur = sema.findDecl(parts[0]);

@@ -146,6 +146,12 @@ public:
   bool resolveLValue(const ast::Expr &path, DeclInfo *&decl,
                      std::string &field, bool report = true);
   std::vector<std::string> namesNear(DeclInfo *d) const;
+  /// The field a path starts with inside declaration \p d: in the block
+  /// \p prefix, then the declaration itself, then (for a level) its
+  /// network; \p scope is where it was found and parts[0..last] its name.
+  const FieldSchema *scopeField(DeclInfo *d, llvm::StringRef prefix,
+                                llvm::ArrayRef<std::string> parts,
+                                DeclInfo *&scope, size_t &last);
   /// Walks `decl.field`, `net.level.field` or a path through reference
   /// fields (`d.system.chip.memory.layers`): levels first, then the longest
   /// field of each declaration. \p follow gives the declaration a reference

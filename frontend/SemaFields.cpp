@@ -177,27 +177,34 @@ llvm::SmallVector<DeclInfo *, 4> Sema::referencedDecls(const DeclInfo &d) const 
   return out;
 }
 
+const FieldSchema *Sema::scopeField(DeclInfo *d, llvm::StringRef prefix,
+                                    llvm::ArrayRef<std::string> parts,
+                                    DeclInfo *&scope, size_t &last) {
+  for (scope = d; scope; scope = scope->parent) {
+    const KindSchema &k = kindSchema(scope->kind);
+    for (llvm::StringRef pre : {prefix, llvm::StringRef()}) {
+      if (scope != d && !pre.empty())
+        continue;
+      if (const FieldSchema *f = longestField(k, pre, parts, 0, last))
+        return f;
+    }
+  }
+  return nullptr;
+}
+
 llvm::Optional<Value> Sema::resolvePath(DeclInfo *d, llvm::StringRef prefix,
                                         const ast::Expr &e) {
   const std::vector<std::string> &parts = e.path;
   DeclInfo *cur = nullptr;
   size_t next = 0;
   // 1. the enclosing block, the declaration, then a level's network.
-  for (DeclInfo *scope = d; scope && !cur; scope = scope->parent) {
-    const KindSchema &k = kindSchema(scope->kind);
-    for (llvm::StringRef pre : {prefix, llvm::StringRef()}) {
-      if (scope != d && !pre.empty())
-        continue;
-      size_t last = 0;
-      const FieldSchema *f = longestField(k, pre, parts, 0, last);
-      if (!f)
-        continue;
-      llvm::Optional<Value> v;
-      if (!stepThroughField(*scope, *f, e, 0, last, v, cur))
-        return v;
-      next = last + 1;
-      break;
-    }
+  DeclInfo *scope = nullptr;
+  size_t last = 0;
+  if (const FieldSchema *f = scopeField(d, prefix, parts, scope, last)) {
+    llvm::Optional<Value> v;
+    if (!stepThroughField(*scope, *f, e, 0, last, v, cur))
+      return v;
+    next = last + 1;
   }
   // 2. a declaration by name.
   if (!cur) {
