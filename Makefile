@@ -40,13 +40,16 @@ test-asan: deps
 	LSAN_OPTIONS=suppressions=$(CURDIR)/test/lsan.supp:print_suppressions=0 \
 	  python3 /usr/lib/llvm-14/build/utils/lit/lit.py -sv build-asan/test
 
-# libFuzzer over the front end; FUZZ_SECONDS per target (default 120).
+# libFuzzer targets (test/fuzz): the front end, front end + evaluation of
+# every design, and sweep expansion with a bounded search; each runs for
+# FUZZ_SECONDS (default 120) and prints its executions.
 FUZZ_SECONDS ?= 120
+FUZZERS = deepstack-fuzz-frontend deepstack-fuzz-evaluate deepstack-fuzz-sweep
 fuzz: deps
 	CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEEPSTACK_FUZZ=ON -DDEEPSTACK_BENCH=OFF
-	cmake --build build-fuzz -j $(JOBS) --target deepstack-fuzz-frontend
-	./tools/run-fuzzer.sh build-fuzz/bin/deepstack-fuzz-frontend $(FUZZ_SECONDS)
+	cmake --build build-fuzz -j $(JOBS) --target $(FUZZERS)
+	./tools/run-fuzzer.sh $(FUZZ_SECONDS) $(addprefix build-fuzz/bin/,$(FUZZERS))
 
 bench: build
 	$(BUILD)/bin/deepstack-bench

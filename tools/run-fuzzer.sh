@@ -1,17 +1,35 @@
 #!/usr/bin/env bash
-# Runs a libFuzzer binary for a time budget with a seed corpus built from
-# examples/ and lib/, and a dictionary of the language's words. Crashes land
-# in fuzz-artifacts/; each one found is turned into a test under
-# test/Fuzz/regressions/ by hand (reduce, then keep the input).
-set -euo pipefail
-bin=$1
-seconds=${2:-120}
+# Runs libFuzzer binaries one after another, each for a time budget, on a
+# seed corpus built from examples/, lib/ and the kept reproducers, with a
+# dictionary of the language's words, and prints each one's executions.
+# Crashes land in fuzz-artifacts/; each one found is reduced and kept as a
+# test under test/Fuzz/ (an input in test/Fuzz/Inputs and a lit test).
+# Usage: run-fuzzer.sh SECONDS FUZZER...
+set -uo pipefail
+seconds=$1
+shift
 root=$(cd "$(dirname "$0")/.." && pwd)
-corpus=$root/fuzz-corpus
-mkdir -p "$corpus" "$root/fuzz-artifacts"
-for f in "$root"/examples/*.ds "$root"/lib/*/*.ds "$root"/test/Fuzz/regressions/*.ds; do
-  [ -f "$f" ] && cp "$f" "$corpus/$(basename "$(dirname "$f")")-$(basename "$f")"
+mkdir -p "$root/fuzz-artifacts"
+status=0
+for bin in "$@"; do
+  name=$(basename "$bin")
+  # One corpus per target: what is interesting to the sweep fuzzer is not
+  # to the front end's.
+  corpus=$root/fuzz-corpus/$name
+  mkdir -p "$corpus"
+  for f in "$root"/examples/*.ds "$root"/lib/*/*.ds "$root"/test/Fuzz/Inputs/*; do
+    [ -f "$f" ] && cp "$f" "$corpus/seed-$(basename "$(dirname "$f")")-$(basename "$f")"
+  done
+  log=$root/fuzz-artifacts/$name.log
+  echo "== $name: $seconds s"
+  "$bin" "$corpus" -dict="$root/test/fuzz/deepstack.dict" \
+    -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
+    -artifact_prefix="$root/fuzz-artifacts/$name-" -print_final_stats=1 \
+    >"$log" 2>&1
+  rc=$?
+  grep -E "^(==[0-9]+==ERROR|SUMMARY|.*runtime error)" "$log" | head -n 5
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+  echo "$name: exit $rc, ${execs:-?} executions in $seconds s (log: $log)"
+  [ "$rc" -eq 0 ] || status=1
 done
-"$bin" "$corpus" -dict="$root/test/fuzz/deepstack.dict" -max_total_time="$seconds" \
-  -max_len=4096 -timeout=10 -rss_limit_mb=4096 -artifact_prefix="$root/fuzz-artifacts/" \
-  -print_final_stats=1 2>&1 | tail -n 25
+exit $status
