@@ -30,6 +30,10 @@ bool pickChip(Compilation &c, llvm::StringRef designName,
               llvm::StringRef input, const ChipIR *&chip,
               const DesignIR *&design);
 
+/// The first byte of the main file and its name as diagnostics print it
+/// ("<stdin>" for "-"): where whole-file errors are located.
+llvm::SMLoc mainFileStart(Compilation &c);
+std::string mainFileName(Compilation &c);
 /// Writes \p text to \p outputFile atomically (temp file + rename), or to
 /// stdout when it is empty or "-".
 bool writeOutput(DiagEngine &diags, const std::string &text,

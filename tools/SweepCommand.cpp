@@ -95,13 +95,14 @@ const SweepIR *pickSweep(Compilation &c) {
   if (mine.size() == 1)
     return mine[0];
   if (mine.empty()) {
-    c.diags().report(llvm::SMLoc(), DiagKind::NoSweep, sweepInput);
+    c.diags().report(mainFileStart(c), DiagKind::NoSweep, mainFileName(c));
     return nullptr;
   }
   std::string names;
   for (const SweepIR *s : mine)
     names += (names.empty() ? "" : ", ") + s->name;
-  c.diags().report(llvm::SMLoc(), DiagKind::ChooseSweep, sweepInput, names);
+  c.diags().report(mine[1]->loc, DiagKind::ChooseSweep, mainFileName(c),
+                   names);
   return nullptr;
 }
 

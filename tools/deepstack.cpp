@@ -86,6 +86,17 @@ bool ds::tool::verifyDesigns(Compilation &c) {
 }
 
 
+llvm::SMLoc ds::tool::mainFileStart(Compilation &c) {
+  llvm::SourceMgr &sm = c.sourceMgr();
+  return llvm::SMLoc::getFromPointer(
+      sm.getMemoryBuffer(sm.getMainFileID())->getBufferStart());
+}
+
+std::string ds::tool::mainFileName(Compilation &c) {
+  llvm::SourceMgr &sm = c.sourceMgr();
+  return sm.getMemoryBuffer(sm.getMainFileID())->getBufferIdentifier().str();
+}
+
 bool ds::tool::pickChip(Compilation &c, llvm::StringRef designName,
               llvm::StringRef input, const ChipIR *&chip,
               const DesignIR *&design) {
@@ -113,16 +124,21 @@ bool ds::tool::pickChip(Compilation &c, llvm::StringRef designName,
   } else if (designs.size() == 1) {
     design = designs[0];
   } else if (designs.size() > 1) {
-    c.diags().report(llvm::SMLoc(), DiagKind::ChooseDesign, input,
+    // Located at the second candidate: the input, not the command line,
+    // is what made the choice ambiguous.
+    c.diags().report(designs[1]->loc, DiagKind::ChooseDesign,
+                     mainFileName(c),
                      std::to_string(designs.size()) + " designs");
     return false;
   } else if (chips.size() == 1) {
     chip = chips[0];
   } else {
     if (chips.empty())
-      c.diags().report(llvm::SMLoc(), DiagKind::NothingToReport, input);
+      c.diags().report(mainFileStart(c), DiagKind::NothingToReport,
+                       mainFileName(c));
     else
-      c.diags().report(llvm::SMLoc(), DiagKind::ChooseDesign, input,
+      c.diags().report(chips[1]->loc, DiagKind::ChooseDesign,
+                       mainFileName(c),
                        std::to_string(chips.size()) + " chips");
     return false;
   }
