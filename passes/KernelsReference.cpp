@@ -5,14 +5,15 @@
 //            the other GPUs arrive by all-gather (per-rank contribution
 //            M*K*b/n = comm_bytes) while the GEMM M x N x K consumes them;
 //   gemm_rs  each GPU computes a partial M x N output (its K slice); chunk
-//            j of M/n rows goes to GPU j (reduce-scatter, per-rank buffer
-//            M*N*b, comm_bytes = M*N*b/n is what each GPU keeps), and each
-//            GPU finally sums the n partials of its chunk.
+//            j of M/n rows ends on GPU j summed over all GPUs (ring
+//            reduce-scatter, per-rank buffer M*N*b, comm_bytes = M*N*b/n
+//            is what each GPU keeps), each hop adding on the cores.
 // Both are priced like the design passes price a layer: the GEMM by the
 // compute model with the DRAM at the temperature of a fully loaded chip
 // (as passes/Evaluate does), the collective by the network model on the
 // chip's scale-up node (the serving schema's network), and the two merged
-// by the tile-overlap formula of DESIGN.md 6.6.
+// by the tile-overlap formula of DESIGN.md 6.6 (for gemm_rs with the ring's
+// adds on both the cores and the ring's chain, overlapReduceScatter).
 //
 //===----------------------------------------------------------------------===//
 #include "passes/KernelsReference.h"
@@ -61,7 +62,7 @@ struct Prediction {
   double time = 0;    ///< s
   double compute = 0; ///< the GEMM alone
   double comm = 0;    ///< the collective alone (latency + bandwidth)
-  double reduce = 0;  ///< gemm_rs: the sum of the partials, at the end
+  double reduce = 0;  ///< gemm_rs: the adds of the ring, on the cores
   int64_t stages = 1; ///< W of the overlap
 };
 
@@ -102,10 +103,15 @@ std::string predict(const LibraryDesigns &lib, const Kernel &q, Prediction &p) {
   net::NetworkModel network(net::FabricSpec::fromIR(*nir));
   // Payload convention of runtime/network/Collectives: all-gather S is the
   // per-rank contribution, reduce-scatter S the per-rank input buffer.
+  // The all-gather only moves data, so any algorithm (copy engines pulling
+  // from every peer) serves; the reduce-scatter adds at every hop and runs
+  // as a ring (see below).
   double S = q.allGather ? q.commBytes : q.commBytes * double(q.n);
-  auto cost = network.price(q.allGather ? net::Collective::AllGather
-                                        : net::Collective::ReduceScatter,
-                            Algorithm::Auto, net::Group{q.n, 1}, S);
+  auto cost = network.price(
+      q.allGather ? net::Collective::AllGather
+                  : net::Collective::ReduceScatter,
+      q.allGather || q.n == 1 ? Algorithm::Auto : Algorithm::Ring,
+      net::Group{q.n, 1}, S);
   if (!cost)
     return llvm::toString(cost.takeError());
   p.comm = cost->time;
@@ -119,24 +125,29 @@ std::string predict(const LibraryDesigns &lib, const Kernel &q, Prediction &p) {
   // it errs high by at most H + L/W.
   p.stages = std::max<int64_t>(
       1, std::min<int64_t>(q.n, int64_t(std::llround(gemm.waves))));
-  p.time =
-      overlapTile(gemm.time, cost->latency, cost->bandwidth, double(p.stages));
-
-  // gemm_rs as published (flux, PyTorch async TP) writes each partial
-  // chunk into its owner's buffer, and the owner sums its n partials once
-  // all have arrived: a DRAM-bound pass over M*N*b in, M*N*b/n out,
-  // after the overlapped part.
-  if (!q.allGather && q.n > 1) {
-    double b = dtypeBytes(q.dtype);
-    double out = double(q.m) * double(q.nCols) * b / double(q.n);
-    double in = out * double(q.n);
-    p.reduce = compute::vectorOp(chip, in + out,
-                                 double(q.m) * double(q.nCols) *
-                                     double(q.n - 1) / double(q.n),
-                                 dram, out / (in + out))
-                   .time;
-    p.time += p.reduce;
+  if (q.allGather || q.n == 1) {
+    p.time = overlapTile(gemm.time, cost->latency, cost->bandwidth,
+                         double(p.stages));
+    return "";
   }
+  // gemm_rs fused as a ring (flux, TileLink, PyTorch async TP): at each of
+  // the n-1 hops a GPU reads the partial chunk it received and its own
+  // partial of that chunk from DRAM and forwards the sum over the link (its
+  // DRAM write lands on the next GPU as the link's traffic; the last hop
+  // keeps it): (2(n-1) + 1) chunks of M*N*b/n through DRAM on the cores.
+  // Copy engines cannot add, so the cores do it - time the GEMM loses -
+  // and each add sits between receiving a chunk and forwarding it - time
+  // the ring's chain gains. The measured rows bear both out: with a deep K
+  // the kernel is the GEMM plus the adds (8192 x 8192 x 3584: GEMM 0.68 ms,
+  // adds 0.09 ms, measured 0.85), with a shallow K the transfer plus the
+  // adds (8192 x 28672 x 1024: 1.05 + 0.30, measured 1.49).
+  RingAdds adds = ringReduceScatterAdds(q.n, S, dtypeBytes(q.dtype));
+  compute::OpCost sum = compute::vectorOp(chip, adds.bytes, adds.elements,
+                                          dram, adds.writeFraction);
+  // Fused into the kernel: no launch of its own.
+  p.reduce = std::max({sum.dramTime, sum.l2Time, sum.computeTime});
+  p.time = overlapReduceScatter(gemm.time, cost->latency, cost->bandwidth,
+                                p.reduce, double(p.stages));
   return "";
 }
 
@@ -203,7 +214,7 @@ bool kernelRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
                          p.comm > p.compute ? "comm" : "compute", p.stages,
                          p.compute * 1e3, p.comm * 1e3);
   if (p.reduce > 0)
-    out.note += fmt::format(" sum {:.3f}", p.reduce * 1e3);
+    out.note += fmt::format(" adds {:.3f}", p.reduce * 1e3);
   return true;
 }
 

@@ -13,6 +13,24 @@ double ds::overlapTile(double c, double h, double l, double waves) {
   return std::min(tiled, c + h + l);
 }
 
+double ds::overlapReduceScatter(double c, double h, double l, double r,
+                                double waves) {
+  r = std::max(0.0, r);
+  return overlapTile(c + r, h, l + r, waves);
+}
+
+RingAdds ds::ringReduceScatterAdds(int64_t n, double buffer,
+                                   double elementBytes) {
+  RingAdds a;
+  if (n < 2 || !(buffer > 0) || !(elementBytes > 0))
+    return a;
+  double chunk = buffer / double(n), hops = double(n - 1);
+  a.bytes = (2 * hops + 1) * chunk;
+  a.writeFraction = chunk / a.bytes;
+  a.elements = hops * chunk / elementBytes;
+  return a;
+}
+
 ScheduledStep ds::scheduleStep(const OpGraph &g,
                                const std::vector<TiledOp> &tiles,
                                const std::vector<net::CollectiveCost> &comm,

@@ -51,6 +51,29 @@ ScheduledStep scheduleStep(const OpGraph &g, const std::vector<TiledOp> &tiles,
 double overlapTile(double compute, double latency, double bandwidth,
                    double waves);
 
+/// A GEMM fused with a ring reduce-scatter of its output (DESIGN.md 6.6 for
+/// a collective that adds): at every hop a GPU reads the partial chunk it
+/// received and its own partial of that chunk and forwards the sum. The
+/// adds run on the cores, which the GEMM then lacks, and each sits on the
+/// ring's critical path between receiving a chunk and forwarding it, so the
+/// time of the adds, \p reduce, lengthens both pipelines:
+///   T = overlapTile(C + R, H, L + R, W).
+double overlapReduceScatter(double compute, double latency, double bandwidth,
+                            double reduce, double waves);
+
+/// What the cores of one GPU stream through DRAM for the adds of a ring
+/// reduce-scatter of a \p buffer of bytes over \p n GPUs: at each of the
+/// n-1 hops the received chunk (buffer/n) and the GPU's own partial of it
+/// are read; the sum leaves over the link (its DRAM write on the next GPU
+/// is the link's), except at the last hop where it is kept. So
+/// (2(n-1) + 1) chunks, of which one is written.
+struct RingAdds {
+  double bytes = 0;         ///< read and written by the cores
+  double writeFraction = 0; ///< share of \p bytes written
+  double elements = 0;      ///< additions: (n-1) chunks of elements
+};
+RingAdds ringReduceScatterAdds(int64_t n, double buffer, double elementBytes);
+
 } // namespace ds
 
 #endif
