@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Evaluate.h"
+#include "passes/MetricsCheck.h"
 
 #include "frontend/Units.h"
 #include "passes/RunPhase.h"
@@ -84,9 +85,11 @@ void ds::clearEvaluationCaches() {
   clearSettledClocks();
 }
 
-bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
-                        DiagEngine &diags, DesignMetrics &out,
-                        const PassObserver &observe, bool explain) {
+/// evaluateDesign before its output is checked (MetricsCheck.h).
+static bool evaluateUnchecked(const DesignIR &d,
+                              const net::NetworkModel &network,
+                              DiagEngine &diags, DesignMetrics &out,
+                              const PassObserver &observe, bool explain) {
   out = DesignMetrics();
   out.design = &d;
   if (!checkParallelLayout(d, diags) || !checkPartition(d, diags))
@@ -263,4 +266,11 @@ bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
   if (!out.thermal.feasible)
     out.warnings.push_back("no clock keeps the chip under its thermal limit");
   return true;
+}
+
+bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
+                        DiagEngine &diags, DesignMetrics &out,
+                        const PassObserver &observe, bool explain) {
+  return evaluateUnchecked(d, network, diags, out, observe, explain) &&
+         checkMetrics(out, diags);
 }

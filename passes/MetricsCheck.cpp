@@ -1,0 +1,80 @@
+//===- MetricsCheck.cpp - No NaN, infinity or negative time out -----------===//
+#include "passes/MetricsCheck.h"
+
+#include "ir/IR.h"
+#include <cmath>
+#include <fmt/format.h>
+
+using namespace ds;
+
+namespace {
+/// Walks the numbers a report prints (DesignReport.cpp) and keeps the first
+/// bad one.
+struct Checker {
+  std::string bad;
+  void operator()(const char *name, double v) {
+    if (bad.empty() && (!std::isfinite(v) || v < 0))
+      bad = fmt::format("{} = {}", name, show(v));
+  }
+  static std::string show(double v) {
+    return std::isnan(v) ? "NaN" : fmt::format("{}", v);
+  }
+  /// Absolute temperatures: finite and above absolute zero.
+  void kelvin(const char *name, double v) {
+    if (bad.empty() && !(std::isfinite(v) && v > 0))
+      bad = fmt::format("{} = {} K", name, show(v));
+  }
+  void phase(const char *name, const PhaseResult &p) {
+    if (!p.present)
+      return;
+    std::string prefix(name);
+    auto at = [&](const char *what) { return prefix + "." + what; };
+    (*this)(at("stage_step").c_str(), p.step.time);
+    (*this)(at("bubble").c_str(), p.bubble);
+    (*this)(at("power").c_str(), p.power);
+    (*this)(at("flops").c_str(), p.step.flops);
+    (*this)(at("dram_bytes").c_str(), p.step.dramBytes);
+    (*this)(at("collectives").c_str(), p.step.commTime);
+    (*this)(at("collectives_exposed").c_str(), p.step.commExposed);
+    for (const TimeSplit &t : p.step.byClass) {
+      (*this)(at("compute").c_str(), t.compute);
+      (*this)(at("memory").c_str(), t.memory);
+      (*this)(at("network").c_str(), t.network);
+    }
+  }
+};
+} // namespace
+
+std::string ds::firstInsaneMetric(const DesignMetrics &m) {
+  Checker c;
+  c("memory.weights", m.memory.weights);
+  c("memory.kv_cache", m.memory.kvCache);
+  c("memory.activations", m.memory.activations);
+  c("memory.capacity", m.memory.capacity);
+  if (!m.feasible)
+    return c.bad;
+  c("ttft", m.ttft);
+  c("tpot", m.tpot);
+  c("end_to_end", m.endToEnd);
+  c("stps", m.stps);
+  c("tokens_per_s_per_device", m.tokensPerDevice);
+  c("prefill_tokens_per_s", m.prefillTps);
+  c("energy_per_token", m.energyPerToken);
+  c("tokens_per_J", m.tokensPerJoule);
+  c("avg_power", m.avgPower);
+  c("peak_power", m.peakPower);
+  c.kelvin("logic temperature", m.thermal.logicTemperature);
+  for (double t : m.thermal.layers)
+    c.kelvin("DRAM temperature", t);
+  c.phase("decode", m.decode);
+  c.phase("prefill", m.prefill);
+  return c.bad;
+}
+
+bool ds::checkMetrics(const DesignMetrics &m, DiagEngine &diags) {
+  std::string bad = firstInsaneMetric(m);
+  if (bad.empty())
+    return true;
+  diags.report(m.design->loc, DiagKind::NonFiniteMetric, m.design->name, bad);
+  return false;
+}
