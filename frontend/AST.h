@@ -40,18 +40,20 @@ struct Item;
 using Body = std::vector<Item>;
 
 struct Item {
-  enum Kind { Assign, Block, Level, Axis, Require, Objective, ReportTop, Pareto };
+  enum Kind {
+    Assign, Block, Level, Axis, Require, Objective, ReportTop, Pareto, Compare
+  };
   Kind kind = Assign;
   llvm::SMRange range;
   std::vector<std::string> path;         ///< Assign, Block, Axis target
-  std::vector<llvm::SMRange> pathRanges; ///< Level: [name]
+  std::vector<llvm::SMRange> pathRanges; ///< Level: [name]; Compare: axis
   std::string name;                      ///< Level name
   ExprPtr value;           ///< Assign, Level topology, Axis values, Require,
                            ///< Objective, ReportTop
   bool hasBody = false;    ///< Assign with a block, Block, Level with a block
   Body body;
   bool maximize = true;    ///< Objective
-  std::vector<ExprPtr> metrics; ///< Pareto
+  std::vector<ExprPtr> metrics; ///< Pareto, Compare
 };
 
 struct Decl {

@@ -125,6 +125,11 @@ ast::Item ASTBuilder::buildItem(P::ItemContext *ctx) {
     it.kind = ast::Item::Pareto;
     for (P::ExprContext *e : c->expr())
       it.metrics.push_back(buildExpr(e));
+  } else if (auto *c = dynamic_cast<P::CompareItemContext *>(ctx)) {
+    it.kind = ast::Item::Compare;
+    buildPath(c->path(), it.path, it.pathRanges);
+    for (P::ExprContext *e : c->expr())
+      it.metrics.push_back(buildExpr(e));
   }
   return it;
 }

@@ -111,6 +111,12 @@ private:
           os << (i ? ", " : " ") << exprToString(*it.metrics[i]);
         break;
       }
+      case Item::Compare: {
+        os << "compare " << llvm::join(it.path, ".") << " on";
+        for (size_t i = 0; i < it.metrics.size(); ++i)
+          os << (i ? ", " : " ") << exprToString(*it.metrics[i]);
+        break;
+      }
       }
       os << at(it.range) << "\n";
       if (it.hasBody)

@@ -184,6 +184,8 @@ void IRGen::emit(DeclInfo &d) {
       ir.maximize = s.maximize;
       ir.topN = s.topN;
       ir.pareto = s.pareto;
+      ir.compareAxis = s.compareAxis;
+      ir.compareMetrics = s.compareMetrics;
     }
     out = &ir;
     break;

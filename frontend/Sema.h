@@ -69,6 +69,8 @@ struct CheckedSweep {
   bool maximize = true;
   int64_t topN = 10;
   std::vector<ExprPtr> pareto;
+  int compareAxis = -1; ///< `compare AXIS on ...`: index into axes
+  std::vector<ExprPtr> compareMetrics;
 };
 
 /// A node of the dependency graph: a field of a declaration (the second

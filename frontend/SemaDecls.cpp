@@ -33,6 +33,8 @@ llvm::StringRef itemDescription(const ast::Item &it) {
     return "'report top'";
   case ast::Item::Pareto:
     return "'pareto'";
+  case ast::Item::Compare:
+    return "'compare'";
   default:
     return "";
   }

@@ -56,6 +56,7 @@ private:
   void preRegisterAxes();
   void collectDesignDecls(DeclInfo *d);
   void checkAxis(const ast::Item &it, bool derived);
+  void checkCompare(const ast::Item &it);
   bool checkElement(DeclInfo &decl, const FieldSchema &f, const Value &v,
                     const ast::Expr *at);
   int findAxis(DeclInfo *decl, llvm::StringRef field) const;
@@ -331,7 +332,9 @@ CheckedSweep SweepChecker::run() {
     }
   }
   preRegisterAxes();
-  bool sawObjective = false, sawReport = false, sawPareto = false;
+  bool sawObjective = false, sawReport = false, sawPareto = false,
+       sawCompare = false;
+  const ast::Item *compare = nullptr;
   auto once = [&](bool &seen, const ast::Item &it, llvm::StringRef what) {
     if (seen)
       diags.report(it.range, DiagKind::DuplicateSweepItem, what, d.name);
@@ -345,7 +348,8 @@ CheckedSweep SweepChecker::run() {
     Evaluator ev(diags, *this);
     metricContext = it.kind == ast::Item::Require ||
                     it.kind == ast::Item::Objective ||
-                    it.kind == ast::Item::Pareto;
+                    it.kind == ast::Item::Pareto ||
+                    it.kind == ast::Item::Compare;
     switch (it.kind) {
     case ast::Item::Axis:
       checkAxis(it, false);
@@ -400,6 +404,20 @@ CheckedSweep SweepChecker::run() {
           out.pareto.push_back(toIR(*m));
       break;
     }
+    case ast::Item::Compare:
+      if (!once(sawCompare, it, "compare"))
+        break;
+      compare = &it;
+      for (const ast::ExprPtr &m : it.metrics) {
+        if (!ev.evalNumber(*m))
+          continue;
+        ExprPtr e = toIR(*m);
+        if (e->kind == Expr::Metric)
+          out.compareMetrics.push_back(e);
+        else
+          diags.report(m->range, DiagKind::CompareNeedsMetric, e->str());
+      }
+      break;
     case ast::Item::Block:
       diags.report(it.range, DiagKind::ItemNotAllowed, "a block", "sweep");
       break;
@@ -408,7 +426,33 @@ CheckedSweep SweepChecker::run() {
       break;
     }
   }
+  if (compare)
+    checkCompare(*compare);
   return out;
+}
+
+/// The compared axis must be one this sweep enumerates (after every axis
+/// is known, so `compare` may come first).
+void SweepChecker::checkCompare(const ast::Item &it) {
+  std::string name = llvm::join(it.path, ".");
+  DeclInfo *decl = nullptr;
+  std::string field;
+  llvm::SMRange at = pathRange(it);
+  if (!sema.resolveLValue(pathExpr(it), decl, field))
+    return;
+  for (size_t i = 0; i < out.axes.size(); ++i) {
+    const SweepAxis &a = out.axes[i];
+    if (a.decl != decl->name || a.field != field)
+      continue;
+    if (a.derived)
+      diags.report(at, DiagKind::CompareNotAxis, name, out.decl->name,
+                   "is derived (`=`), not enumerated");
+    else
+      out.compareAxis = int(i);
+    return;
+  }
+  diags.report(at, DiagKind::CompareNotAxis, name, out.decl->name,
+               "is not varied by it");
 }
 
 void Sema::checkSweep(DeclInfo &d) {

@@ -25,6 +25,7 @@ item
   | op=('maximize' | 'minimize') expr ';'             # objectiveItem
   | 'report' 'top' expr ';'                           # reportItem
   | 'pareto' expr (',' expr)* ';'                     # paretoItem
+  | 'compare' path 'on' expr (',' expr)* ';'          # compareItem
   ;
 
 path        : IDENT ('.' IDENT)* ;

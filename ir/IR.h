@@ -113,6 +113,10 @@ struct SweepIR : DeclIR {
   bool maximize = true;
   int64_t topN = 10;
   std::vector<ExprPtr> pareto;
+  /// `compare AXIS on m1, m2;`: the reported points side by side for each
+  /// value of axes[compareAxis] (-1: none), with ratios to its first value.
+  int compareAxis = -1;
+  std::vector<ExprPtr> compareMetrics;
 };
 
 /// Everything a run declared or imported, in dependency order.

@@ -77,6 +77,13 @@ void printSweep(const SweepIR &s, llvm::raw_ostream &os) {
       os << (i ? ", " : " ") << s.pareto[i]->str();
     os << "\n";
   }
+  if (s.compareAxis >= 0) {
+    const SweepAxis &a = s.axes[size_t(s.compareAxis)];
+    os << "  compare " << a.decl << "." << a.field << " on";
+    for (size_t i = 0; i < s.compareMetrics.size(); ++i)
+      os << (i ? ", " : " ") << s.compareMetrics[i]->str();
+    os << "\n";
+  }
   os << "}\n";
 }
 } // namespace

@@ -55,7 +55,7 @@ void ds::printSchemaMarkdown(llvm::raw_ostream &os) {
       os << "Body: `FIELD in VALUES;` axes (lists, `a .. b`, `pow2(a, b)`,\n"
          << "`divisors(n)`, `linspace(a, b, n)`), `FIELD = EXPR;` derived\n"
          << "values, `require COND;`, `maximize|minimize METRIC;`, `report top "
-            "N;`,\n`pareto M1, M2;`. Metrics:\n\n"
+            "N;`,\n`pareto M1, M2;`, `compare AXIS on M1, M2;`. Metrics:\n\n"
          << "| metric | unit | meaning |\n|---|---|---|\n";
       for (const MetricSchema &m : allMetrics())
         os << "| `" << m.name << "` | " << exampleUnit(m.dim) << " | "

@@ -129,6 +129,14 @@ void SweepSearch::runTask(Worker &w, size_t t, ResultSet &into,
            relativeGap);
 }
 
+std::vector<unsigned>
+SweepSearch::axisIndicesAt(const search::Path &p) const {
+  std::vector<unsigned> out(sweep().axes.size(), 0);
+  for (unsigned k = 0; k < p.size() && k < planSpace->depth(); ++k)
+    out[planSpace->order()[k]] = p[k];
+  return out;
+}
+
 std::vector<Value> SweepSearch::axisValuesAt(const search::Path &p) {
   PathEnv env(*planner, *planSpace);
   std::string error;

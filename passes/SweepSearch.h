@@ -100,6 +100,9 @@ public:
   /// The axis values (declaration order) of the point at \p path, as
   /// Values (replayed through the planner's compilation).
   std::vector<Value> axisValuesAt(const search::Path &path);
+  /// The index of each axis's value (declaration order; 0 for a derived
+  /// axis) at \p path, which lists them in search order.
+  std::vector<unsigned> axisIndicesAt(const search::Path &path) const;
 
 private:
   bool orderTasks(std::string &error);

@@ -3,10 +3,12 @@
 
 #include "frontend/Units.h"
 #include "ir/Schema.h"
+#include "passes/SweepCompare.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 
 using namespace ds;
@@ -81,6 +83,141 @@ std::string statsText(const SweepReport &r) {
                                       s.boundViolations)
                         : "");
 }
+/// The sweep's `compare` tables, one per metric, over the reported points.
+std::vector<CompareTable> compareTables(const SweepReport &r,
+                                        const std::vector<Row> &rows) {
+  const SweepIR &sw = r.search.sweep();
+  std::vector<CompareTable> out;
+  if (sw.compareAxis < 0)
+    return out;
+  std::vector<ComparePoint> points;
+  for (const Row &row : rows) {
+    ComparePoint p;
+    for (const Value &v : r.search.axisValuesAt(row.p->path))
+      p.axes.push_back(v.str());
+    p.index = r.search.axisIndicesAt(row.p->path);
+    p.metrics = row.p->metrics;
+    points.push_back(std::move(p));
+  }
+  for (const ExprPtr &m : sw.compareMetrics)
+    out.push_back(compareTable(sw, metricIndex(m->name), points));
+  return out;
+}
+
+std::string groupText(const CompareTable &t, size_t g) {
+  if (t.keyAxes.empty())
+    return "all points";
+  std::string s;
+  for (size_t i = 0; i < t.keyAxes.size(); ++i)
+    s += (i ? ", " : "") + t.keyAxes[i] + " " + t.groups[g].key[i];
+  return s;
+}
+
+std::string alignedTable(const std::vector<std::vector<std::string>> &table) {
+  std::vector<size_t> width(table.front().size(), 0);
+  for (const auto &line : table)
+    for (size_t i = 0; i < line.size(); ++i)
+      width[i] = std::max(width[i], line[i].size());
+  std::string out;
+  for (const auto &line : table) {
+    std::string l;
+    for (size_t i = 0; i < line.size(); ++i)
+      l += fmt::format("{:>{}}  ", line[i], width[i]);
+    while (!l.empty() && l.back() == ' ')
+      l.pop_back();
+    out += l + "\n";
+  }
+  return out;
+}
+
+/// Each comparison as a table (a row per group: its values, then each
+/// value's ratio to the baseline) and a line per compared value.
+std::string compareText(const SweepReport &r, const std::vector<Row> &rows) {
+  const SweepIR &sw = r.search.sweep();
+  std::string out;
+  for (const CompareTable &t : compareTables(r, rows)) {
+    const SweepAxis &a = sw.axes[size_t(sw.compareAxis)];
+    int mi = metricIndex(t.metric);
+    out += fmt::format("\ncompare {}.{} on {} ({} is better; ratios to {}):\n",
+                       a.decl, a.field, t.metric,
+                       t.lowerIsBetter ? "lower" : "higher", t.columns[0]);
+    std::vector<std::string> header = t.keyAxes;
+    for (const std::string &c : t.columns)
+      header.push_back(c);
+    for (size_t c = 1; c < t.columns.size(); ++c)
+      header.push_back(t.columns[c] + "/" + t.columns[0]);
+    std::vector<std::vector<std::string>> table{header};
+    for (size_t g = 0; g < t.groups.size(); ++g) {
+      std::vector<std::string> line = t.groups[g].key;
+      for (double v : t.groups[g].values)
+        line.push_back(std::isnan(v) ? "-" : metricText(mi, v));
+      for (size_t c = 1; c < t.columns.size(); ++c) {
+        double q = t.ratio(g, c);
+        line.push_back(std::isnan(q) ? "-" : fmt::format("{:.2f}x", q));
+      }
+      table.push_back(std::move(line));
+    }
+    out += alignedTable(table);
+    for (size_t c = 1; c < t.columns.size(); ++c) {
+      const CompareTable::Summary &s = t.summary[c - 1];
+      if (s.compared == 0) {
+        out += fmt::format("{} vs {}: no group has both\n", t.columns[c],
+                           t.columns[0]);
+        continue;
+      }
+      const size_t best = t.lowerIsBetter ? s.minGroup : s.maxGroup;
+      const size_t worst = t.lowerIsBetter ? s.maxGroup : s.minGroup;
+      out += fmt::format(
+          "{} vs {}: {:.2f}x to {:.2f}x {}, better in {} of {}{}; best at {} "
+          "({:.2f}x), worst at {} ({:.2f}x)\n",
+          t.columns[c], t.columns[0], s.minRatio, s.maxRatio, t.metric,
+          s.better, s.compared,
+          s.tied ? fmt::format(" ({} tied)", s.tied) : "",
+          groupText(t, best), t.ratio(best, c),
+          groupText(t, worst), t.ratio(worst, c));
+    }
+  }
+  return out;
+}
+
+llvm::json::Array compareJson(const SweepReport &r,
+                              const std::vector<Row> &rows) {
+  namespace json = llvm::json;
+  auto num = [](double v) { return std::isnan(v) ? json::Value(nullptr) : json::Value(v); };
+  json::Array out;
+  const SweepIR &sw = r.search.sweep();
+  for (const CompareTable &t : compareTables(r, rows)) {
+    json::Array groups, summary;
+    for (size_t g = 0; g < t.groups.size(); ++g) {
+      json::Object key, values, ratios;
+      for (size_t i = 0; i < t.keyAxes.size(); ++i)
+        key[t.keyAxes[i]] = t.groups[g].key[i];
+      for (size_t c = 0; c < t.columns.size(); ++c) {
+        values[t.columns[c]] = num(t.groups[g].values[c]);
+        ratios[t.columns[c]] = num(t.ratio(g, c));
+      }
+      groups.push_back(json::Object{{"key", std::move(key)},
+                                    {"values", std::move(values)},
+                                    {"ratios", std::move(ratios)}});
+    }
+    for (size_t c = 1; c < t.columns.size(); ++c) {
+      const CompareTable::Summary &s = t.summary[c - 1];
+      summary.push_back(json::Object{{"value", t.columns[c]},
+                                     {"compared", int64_t(s.compared)},
+                                     {"better", int64_t(s.better)},
+                                     {"tied", int64_t(s.tied)},
+                                     {"min_ratio", num(s.compared ? s.minRatio : NAN)},
+                                     {"max_ratio", num(s.compared ? s.maxRatio : NAN)}});
+    }
+    const SweepAxis &a = sw.axes[size_t(sw.compareAxis)];
+    out.push_back(json::Object{{"axis", a.decl + "." + a.field},
+                               {"metric", t.metric},
+                               {"baseline", t.columns.empty() ? "" : t.columns[0]},
+                               {"groups", std::move(groups)},
+                               {"summary", std::move(summary)}});
+  }
+  return out;
+}
 } // namespace
 
 std::string ds::tool::sweepCsv(const SweepReport &r) {
@@ -152,6 +289,8 @@ std::string ds::tool::sweepJson(const SweepReport &r) {
                                   {"stats", std::move(stats)},
                                   {"top", std::move(topArr)},
                                   {"pareto", std::move(paretoArr)}};
+  if (sw.compareAxis >= 0)
+    root.getAsObject()->try_emplace("compare", compareJson(r, rows));
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", root) << "\n";
@@ -200,20 +339,9 @@ std::string ds::tool::sweepText(const SweepReport &r) {
     out += "no point satisfies the sweep's constraints\n";
     return out;
   }
-  std::vector<size_t> width(header.size(), 0);
-  for (const auto &line : table)
-    for (size_t i = 0; i < line.size(); ++i)
-      width[i] = std::max(width[i], line[i].size());
-  for (const auto &line : table) {
-    std::string l;
-    for (size_t i = 0; i < line.size(); ++i)
-      l += fmt::format("{:>{}}  ", line[i], width[i]);
-    while (!l.empty() && l.back() == ' ')
-      l.pop_back();
-    out += l + "\n";
-  }
+  out += alignedTable(table);
   if (r.search.sweep().pareto.size())
     out += fmt::format("* on the Pareto front ({} point{})\n", front.size(),
                        front.size() == 1 ? "" : "s");
-  return out;
+  return out + compareText(r, rows);
 }

@@ -7,7 +7,7 @@ if exists("b:current_syntax")
 endif
 
 syn keyword deepstackImport   import
-syn keyword deepstackKeyword  over in require maximize minimize report top pareto
+syn keyword deepstackKeyword  over in require maximize minimize report top pareto compare on
 syn keyword deepstackTopology switch ring chain mesh torus full_mesh
 syn keyword deepstackFunction min max ceil floor round abs sqrt log2 if pow2 divisors linspace
 syn keyword deepstackBoolean  true false

@@ -1,0 +1,98 @@
+//===- SweepCompareTest.cpp - `compare AXIS on METRIC` tables ---------------===//
+#include "ir/Schema.h"
+#include "passes/SweepCompare.h"
+#include "passes/SweepExpr.h"
+
+#include <cmath>
+#include <gtest/gtest.h>
+
+using namespace ds;
+
+namespace {
+SweepIR twoAxes() {
+  SweepIR s;
+  SweepAxis mem, batch;
+  mem.decl = "node", mem.field = "system";
+  batch.decl = "chat", batch.field = "batch";
+  s.axes = {mem, batch};
+  s.compareAxis = 0;
+  return s;
+}
+
+ComparePoint point(const char *sys, unsigned si, const char *b, unsigned bi,
+                   int metric, double v) {
+  ComparePoint p;
+  p.axes = {sys, b};
+  p.index = {si, bi};
+  p.metrics.assign(allMetrics().size(), 0);
+  p.metrics[size_t(metric)] = v;
+  return p;
+}
+} // namespace
+
+TEST(SweepCompare, GroupsRatiosAndSummary) {
+  SweepIR s = twoAxes();
+  int stps = metricIndex("stps");
+  // Reported out of order, and batch 4 has no 3D point.
+  std::vector<ComparePoint> pts = {
+      point("stack", 1, "2", 1, stps, 300), point("hbm", 0, "1", 0, stps, 100),
+      point("hbm", 0, "2", 1, stps, 200),   point("stack", 1, "1", 0, stps, 250),
+      point("hbm", 0, "4", 2, stps, 400)};
+  CompareTable t = compareTable(s, stps, pts);
+  EXPECT_EQ(t.metric, "stps");
+  EXPECT_FALSE(t.lowerIsBetter);
+  ASSERT_EQ(t.columns, (std::vector<std::string>{"hbm", "stack"}));
+  ASSERT_EQ(t.keyAxes, (std::vector<std::string>{"chat.batch"}));
+  ASSERT_EQ(t.groups.size(), 3u); // batch 1, 2, 4 in index order
+  EXPECT_EQ(t.groups[0].key[0], "1");
+  EXPECT_EQ(t.groups[2].key[0], "4");
+  // 250 / 100 = 2.5 at batch 1; 300 / 200 = 1.5 at batch 2; none at 4.
+  EXPECT_DOUBLE_EQ(t.ratio(0, 1), 2.5);
+  EXPECT_DOUBLE_EQ(t.ratio(1, 1), 1.5);
+  EXPECT_TRUE(std::isnan(t.ratio(2, 1)));
+  ASSERT_EQ(t.summary.size(), 1u);
+  EXPECT_EQ(t.summary[0].compared, 2u);
+  EXPECT_EQ(t.summary[0].better, 2u);
+  EXPECT_DOUBLE_EQ(t.summary[0].minRatio, 1.5);
+  EXPECT_EQ(t.summary[0].minGroup, 1u);
+  EXPECT_DOUBLE_EQ(t.summary[0].maxRatio, 2.5);
+  EXPECT_EQ(t.summary[0].maxGroup, 0u);
+}
+
+TEST(SweepCompare, LowerIsBetterCountsSmallerRatios) {
+  SweepIR s = twoAxes();
+  int tpot = metricIndex("tpot");
+  // TPOT 8 ms -> 6 ms (0.75x, better) at batch 1; 10 ms -> 12 ms (1.2x,
+  // worse) at batch 2: better in 1 of 2.
+  std::vector<ComparePoint> pts = {
+      point("hbm", 0, "1", 0, tpot, 8e-3), point("stack", 1, "1", 0, tpot, 6e-3),
+      point("hbm", 0, "2", 1, tpot, 10e-3), point("stack", 1, "2", 1, tpot, 12e-3)};
+  CompareTable t = compareTable(s, tpot, pts);
+  EXPECT_TRUE(t.lowerIsBetter);
+  EXPECT_EQ(t.summary[0].better, 1u);
+  EXPECT_DOUBLE_EQ(t.summary[0].minRatio, 0.75);
+  EXPECT_DOUBLE_EQ(t.summary[0].maxRatio, 1.2);
+}
+
+TEST(SweepCompare, RatiosWithinATenthOfAPercentTie) {
+  SweepIR s = twoAxes();
+  int stps = metricIndex("stps");
+  // 100.05 / 100 = 1.0005: within 0.1%, a tie; 120 / 100 = 1.2 wins.
+  std::vector<ComparePoint> pts = {
+      point("hbm", 0, "1", 0, stps, 100), point("stack", 1, "1", 0, stps, 100.05),
+      point("hbm", 0, "2", 1, stps, 100), point("stack", 1, "2", 1, stps, 120)};
+  CompareTable t = compareTable(s, stps, pts);
+  EXPECT_EQ(t.summary[0].compared, 2u);
+  EXPECT_EQ(t.summary[0].tied, 1u);
+  EXPECT_EQ(t.summary[0].better, 1u);
+}
+
+TEST(SweepCompare, ZeroBaselineHasNoRatio) {
+  SweepIR s = twoAxes();
+  int stps = metricIndex("stps");
+  std::vector<ComparePoint> pts = {point("hbm", 0, "1", 0, stps, 0),
+                                   point("stack", 1, "1", 0, stps, 5)};
+  CompareTable t = compareTable(s, stps, pts);
+  EXPECT_TRUE(std::isnan(t.ratio(0, 1)));
+  EXPECT_EQ(t.summary[0].compared, 0u);
+}
