@@ -14,6 +14,20 @@ llvm::raw_null_ostream &nullStream() {
   return os;
 }
 
+/// The share of a step in DRAM-bound operators (where the memory side of
+/// the roofline binds): the batch-size divide between memory- and
+/// compute-bound phases, as the report's "limits" name it.
+double memoryShare(const ScheduledStep &s) {
+  double compute = 0, memory = 0, network = 0;
+  for (const TimeSplit &t : s.byClass) {
+    compute += t.compute;
+    memory += t.memory;
+    network += t.network;
+  }
+  double all = compute + memory + network;
+  return all > 0 ? memory / all : 0;
+}
+
 /// Larger is better for the result set.
 double oriented(double v, bool maximize) { return maximize ? v : -v; }
 } // namespace
@@ -41,6 +55,8 @@ void ds::metricValues(const DesignMetrics &m, const DesignIR &d, double area,
   set("area", area);
   set("cost", cost);
   set("devices", double(m.devices));
+  set("decode.memory_share", memoryShare(m.decode.step));
+  set("prefill.memory_share", memoryShare(m.prefill.step));
   (void)d;
 }
 

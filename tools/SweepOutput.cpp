@@ -316,6 +316,8 @@ std::string ds::tool::sweepText(const SweepReport &r) {
     forEachMetric(*sw.objective, show);
   for (const ExprPtr &p : sw.pareto)
     forEachMetric(*p, show);
+  for (const ExprPtr &c : sw.compareMetrics)
+    forEachMetric(*c, show);
   show("stps");
   show("tpot");
   show("memory.used");

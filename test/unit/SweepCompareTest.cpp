@@ -2,6 +2,7 @@
 #include "ir/Schema.h"
 #include "passes/SweepCompare.h"
 #include "passes/SweepExpr.h"
+#include "passes/SweepWorker.h"
 
 #include <cmath>
 #include <gtest/gtest.h>
@@ -95,4 +96,19 @@ TEST(SweepCompare, ZeroBaselineHasNoRatio) {
   CompareTable t = compareTable(s, stps, pts);
   EXPECT_TRUE(std::isnan(t.ratio(0, 1)));
   EXPECT_EQ(t.summary[0].compared, 0u);
+}
+
+TEST(SweepMetrics, MemoryShareIsTheDramBoundShareOfAStep) {
+  // Decode: attention 1 ms compute + 3 ms memory, MoE 2 ms memory + 2 ms
+  // network: memory 5 of 8 ms = 0.625. Prefill all compute: 0. A pipeline
+  // bubble is not an operator and stays out of both sums.
+  DesignMetrics m;
+  m.decode.step.byClass[0] = {1e-3, 3e-3, 0, 5e-3};
+  m.decode.step.byClass[1] = {0, 2e-3, 2e-3, 0};
+  m.prefill.step.byClass[0] = {4e-3, 0, 0, 0};
+  DesignIR d;
+  std::vector<double> out;
+  metricValues(m, d, 0, 0, out);
+  EXPECT_DOUBLE_EQ(out[size_t(metricIndex("decode.memory_share"))], 0.625);
+  EXPECT_DOUBLE_EQ(out[size_t(metricIndex("prefill.memory_share"))], 0);
 }
