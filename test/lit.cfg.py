@@ -14,6 +14,12 @@ config.substitutions.append(("%deepstack", os.path.join(config.deepstack_bin, "d
 config.substitutions.append(("%lib", os.path.join(config.source_root, "lib")))
 config.substitutions.append(("%examples", os.path.join(config.source_root, "examples")))
 config.substitutions.append(("%srcroot", config.source_root))
+# Mutants in Robustness/mutants.test: the must-show 10,000 on a normal
+# build; under a sanitizer each driver run is slower, so fewer (override
+# with lit --param mutants=N).
+_mutants = lit_config.params.get(
+    "mutants", "2000" if getattr(config, "deepstack_sanitized", False) else "10000")
+config.substitutions.append(("%{mutants}", _mutants))
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.deepstack_bin, config.environment.get("PATH", os.environ.get("PATH", ""))])
 # Diagnostics must not depend on the terminal.
