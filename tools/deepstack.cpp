@@ -12,7 +12,6 @@
 #include "passes/NetworkAbstraction.h"
 #include "passes/ServingReference.h"
 #include "runtime/validate/Validate.h"
-#include "llvm/Support/FileUtilities.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -144,22 +143,6 @@ bool ds::tool::pickChip(Compilation &c, llvm::StringRef designName,
   }
   if (design)
     chip = design->system->chip;
-  return true;
-}
-
-/// Writes \p text to -o atomically (temp file + rename), or to stdout.
-bool ds::tool::writeOutput(DiagEngine &diags, const std::string &text,
-                           const std::string &outputFile) {
-  if (outputFile.empty() || outputFile == "-") {
-    llvm::outs() << text;
-    return true;
-  }
-  if (llvm::Error e = llvm::writeFileAtomically(outputFile + ".tmp%%%%%%",
-                                                outputFile, text)) {
-    diags.report(llvm::SMLoc(), DiagKind::CannotWriteOutput, outputFile,
-                 llvm::toString(std::move(e)));
-    return false;
-  }
   return true;
 }
 
