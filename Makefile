@@ -5,7 +5,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DEEPSTACK = $(BUILD)/bin/deepstack
 
-.PHONY: all deps configure build demo test test-asan test-tsan fuzz bench validate clean
+.PHONY: all deps configure build demo test test-asan test-tsan fuzz bench validate docs clean
 
 all: build
 
@@ -70,6 +70,10 @@ test-tsan: deps
 	  build-tsan/bin/deepstack-unittests --gtest_brief=1
 	TSAN_OPTIONS=halt_on_error=1:suppressions=$(CURDIR)/test/tsan.supp \
 	  python3 /usr/lib/llvm-14/build/utils/lit/lit.py -sv build-tsan/test
+
+# docs/fields.md from the schema tables (the build writes build/docs/fields.md).
+docs: build
+	cp $(BUILD)/docs/fields.md docs/fields.md
 
 # The model's error against every reference file the tool understands.
 validate: build

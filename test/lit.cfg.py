@@ -14,6 +14,7 @@ config.substitutions.append(("%deepstack", os.path.join(config.deepstack_bin, "d
 config.substitutions.append(("%lib", os.path.join(config.source_root, "lib")))
 config.substitutions.append(("%examples", os.path.join(config.source_root, "examples")))
 config.substitutions.append(("%srcroot", config.source_root))
+config.substitutions.append(("%obj_root", os.path.dirname(config.deepstack_bin)))
 # Mutants in Robustness/mutants.test: the must-show 10,000 on a normal
 # build; under a sanitizer each driver run is slower, so fewer (override
 # with lit --param mutants=N).
