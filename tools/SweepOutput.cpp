@@ -83,6 +83,7 @@ std::string statsText(const SweepReport &r) {
                                       s.boundViolations)
                         : "");
 }
+
 /// The sweep's `compare` tables, one per metric, over the reported points.
 std::vector<CompareTable> compareTables(const SweepReport &r,
                                         const std::vector<Row> &rows) {
