@@ -23,6 +23,10 @@ struct ParseLimits {
   /// Operators in one statement; bounds the depth of left-deep chains.
   static constexpr unsigned maxOperators = 10000;
   static constexpr size_t maxFileBytes = 16u << 20;
+  /// Declarations over the main file and its imports: every one becomes a
+  /// fully defaulted IR record (~2 KB); the shipped library has ~100 and
+  /// generated design libraries a few thousand.
+  static constexpr size_t maxDecls = 100000;
 };
 
 /// Parses a whole file; null after any error (already reported).

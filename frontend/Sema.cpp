@@ -150,6 +150,10 @@ void Sema::registerDecls(ast::File &file, bool isMain) {
     if (k.kind != DeclKind::Level)
       keywords.push_back(k.keyword.str());
   for (const ast::Decl &d : file.decls) {
+    if (declOrder.size() >= ParseLimits::maxDecls) {
+      diags.report(d.nameRange, DiagKind::TooManyDecls, ParseLimits::maxDecls);
+      return;
+    }
     auto kind = kindFromKeyword(d.kind);
     if (!kind) {
       diags.report(d.kindRange, DiagKind::UnknownKind, d.kind);
