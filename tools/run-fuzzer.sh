@@ -3,7 +3,7 @@
 # seed corpus built from examples/, lib/ and the kept reproducers, with a
 # dictionary of the language's words, and prints each one's executions.
 # Crashes land in fuzz-artifacts/; each one found is reduced and kept as a
-# test under test/Fuzz/ (an input in test/Fuzz/Inputs and a lit test).
+# test under test/Robustness/ (the input in Inputs/ and a lit test).
 # Usage: run-fuzzer.sh SECONDS FUZZER...
 set -uo pipefail
 seconds=$1
@@ -17,7 +17,8 @@ for bin in "$@"; do
   # to the front end's.
   corpus=$root/fuzz-corpus/$name
   mkdir -p "$corpus"
-  for f in "$root"/examples/*.ds "$root"/lib/*/*.ds "$root"/test/Fuzz/Inputs/*; do
+  for f in "$root"/examples/*.ds "$root"/lib/*/*.ds "$root"/test/Sweep/*.ds \
+      "$root"/test/Robustness/Inputs/*; do
     [ -f "$f" ] && cp "$f" "$corpus/seed-$(basename "$(dirname "$f")")-$(basename "$f")"
   done
   log=$root/fuzz-artifacts/$name.log

@@ -43,6 +43,13 @@ const std::string &inputPath() {
   return path;
 }
 
+/// libFuzzer's -fork mode starts a process per job: each removes its
+/// directory when it exits.
+const int cleanup = std::atexit([] {
+  llvm::sys::fs::remove(inputPath());
+  llvm::sys::fs::remove(llvm::sys::path::parent_path(inputPath()));
+});
+
 void expand(const SweepIR &sw) {
   SweepSearch search(FrontendOptions(), inputPath(), sw.name);
   std::string error;
