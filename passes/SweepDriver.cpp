@@ -262,11 +262,13 @@ bool ds::readTaskResult(llvm::StringRef text, size_t &task, ResultSet &results,
 //===----------------------------------------------------------------------===//
 
 TaskSource::~TaskSource() = default;
+void TaskSource::unfinished(const ResultSet &) {}
 
 TaskPool::TaskPool(SweepSearch &s, const SweepRunOptions &o, SweepOutcome &out)
     : s(s), o(o), out(out), fingerprint(sweepFingerprint(s)),
       lastSave(std::chrono::steady_clock::now()) {
   out.results = s.emptyResults();
+  out.partial = s.emptyResults();
   out.tasks = s.tasks().size();
 }
 
@@ -296,6 +298,11 @@ void TaskPool::finished(size_t task, const ResultSet &local,
     return; // reported twice (cannot happen; keeps the statistics honest)
   out.results.merge(local);
   out.stats.add(stats);
+}
+
+void TaskPool::unfinished(const ResultSet &local) {
+  std::lock_guard<std::mutex> g(lock);
+  out.partial.merge(local);
 }
 
 double TaskPool::threshold() {
@@ -345,9 +352,10 @@ void TaskPool::progress() {
                top.empty() ? std::nan("") : top[0].objective);
 }
 
-void TaskPool::close(bool interrupted) {
+void TaskPool::close(bool interrupted, bool timedOut) {
   std::lock_guard<std::mutex> g(lock);
   out.interrupted = interrupted;
+  out.timedOut = timedOut && done.size() < out.tasks; // else it finished
   out.tasksDone = done.size();
 }
 
@@ -375,8 +383,10 @@ void ds::runTaskThreads(SweepSearch &s, TaskSource &source, unsigned threads,
         ResultSet local = s.emptyResults();
         SweepStats st;
         s.runTask(*w, task, local, st, shared, exhaustive);
-        if (shared.stop)
-          break; // an interrupted task is redone on resume
+        if (shared.stop) {
+          source.unfinished(local); // redone on resume; shown meanwhile
+          break;
+        }
         source.finished(task, local, st);
         shared.raise(source.threshold());
       }
@@ -400,6 +410,7 @@ bool ds::runSweep(SweepSearch &s, const SweepRunOptions &o, SweepOutcome &out,
   if (!pool.open(error))
     return false;
   auto lastProgress = start;
+  bool timedOut = false;
   runTaskThreads(s, pool, std::min<unsigned>(o.threads, out.tasks),
                  o.exhaustive, 5, [&] {
                    pool.checkpoint(false);
@@ -408,9 +419,13 @@ bool ds::runSweep(SweepSearch &s, const SweepRunOptions &o, SweepOutcome &out,
                      pool.progress();
                      lastProgress = now;
                    }
-                   return false;
+                   if (o.timeLimit > 0 &&
+                       std::chrono::duration<double>(now - start).count() >=
+                           o.timeLimit)
+                     timedOut = true;
+                   return timedOut;
                  });
-  pool.close(stopRequested.load());
+  pool.close(stopRequested.load(), timedOut && !stopRequested.load());
   // A worker that could not be made leaves the search incomplete: no
   // checkpoint then, as before.
   error = pool.error();

@@ -28,6 +28,7 @@ struct SweepRunOptions {
   bool exhaustive = false;
   std::string checkpoint;       ///< empty: none
   double checkpointSeconds = 2; ///< between checkpoint writes
+  double timeLimit = 0;         ///< s; stop then with the best so far (0: none)
   /// Called about 5 times a second from the main thread (progress bar).
   std::function<void(const SweepStats &, size_t tasksDone, size_t tasks,
                      double bestObjective)>
@@ -39,6 +40,11 @@ struct SweepOutcome {
   SweepStats stats;
   double seconds = 0;
   bool interrupted = false; ///< stopped by a signal; the checkpoint holds
+  bool timedOut = false;    ///< stopped by SweepRunOptions::timeLimit
+  /// The points of tasks cut short by a stop: shown with the finished
+  /// tasks' as the best found so far, never checkpointed (such a task is
+  /// redone on resume).
+  search::ResultSet partial;
   size_t tasksDone = 0, tasks = 0;
   size_t resumedTasks = 0; ///< done in an earlier run (checkpoint)
 };
@@ -54,6 +60,9 @@ public:
   /// it is redone on resume).
   virtual void finished(size_t task, const search::ResultSet &local,
                         const SweepStats &stats) = 0;
+  /// A task cut short by a stop: its points so far (not a result: the task
+  /// is redone on resume). By default they are dropped.
+  virtual void unfinished(const search::ResultSet &local);
   /// The N-th best objective known: subtrees below it are pruned.
   virtual double threshold() = 0;
   /// A thread could not make its worker: the run fails with \p error.
@@ -74,6 +83,7 @@ public:
   bool next(size_t &task) override;
   void finished(size_t task, const search::ResultSet &local,
                 const SweepStats &stats) override;
+  void unfinished(const search::ResultSet &local) override;
   double threshold() override;
   void failed(const std::string &error) override;
 
@@ -87,7 +97,7 @@ public:
   /// Reports progress through the options' callback.
   void progress();
   /// Fills the outcome's counters at the end of the run.
-  void close(bool interrupted);
+  void close(bool interrupted, bool timedOut);
 
 private:
   SweepSearch &s;

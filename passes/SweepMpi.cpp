@@ -266,7 +266,7 @@ bool runRoot(SweepSearch &s, const SweepRunOptions &o, SweepOutcome &out,
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     housekeeping();
   }
-  pool.close(sweepStopRequested());
+  pool.close(sweepStopRequested(), /*timedOut=*/false);
   error = pool.error();
   if (error.empty())
     pool.checkpoint(true);

@@ -74,6 +74,12 @@ cl::opt<double> sweepGap("gap",
                                   "best by 5% or more; default 0, exact)"),
                          cl::value_desc("fraction"), cl::init(0),
                          cl::sub(sweepCmd), cl::cat(category()));
+cl::opt<double> sweepTimeLimit(
+    "time-limit",
+    cl::desc("Stop after this many seconds and report the best points found "
+             "so far, marked not certified (with --checkpoint, a rerun goes "
+             "on)"),
+    cl::value_desc("s"), cl::init(0), cl::sub(sweepCmd), cl::cat(category()));
 cl::opt<bool> sweepQuiet("quiet", cl::desc("No progress line"),
                          cl::sub(sweepCmd), cl::cat(category()));
 
@@ -214,6 +220,17 @@ int ds::tool::runSweep() {
     return 1;
   }
   search.setGap(sweepGap);
+  if (!(sweepTimeLimit >= 0) || !std::isfinite(sweepTimeLimit)) {
+    c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
+                     "--time-limit expects a number of seconds, at least 0");
+    return 1;
+  }
+  if (sweepTimeLimit > 0 && mpi.size() > 1) {
+    c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
+                     "--time-limit runs in one process; under mpirun, stop "
+                     "with Ctrl-C and --checkpoint");
+    return 1;
+  }
 
   unsigned threads = sweepJobs ? sweepJobs.getValue()
                                : std::max(1u, std::thread::hardware_concurrency());
@@ -227,6 +244,7 @@ int ds::tool::runSweep() {
   o.exhaustive = sweepExhaustive;
   o.checkpoint = sweepCheckpoint;
   o.checkpointSeconds = sweepCheckpointEvery;
+  o.timeLimit = sweepTimeLimit;
   bool tty = llvm::sys::Process::StandardErrIsDisplayed() && !sweepQuiet &&
              mpi.isRoot();
   auto t0 = std::chrono::steady_clock::now();
@@ -254,14 +272,31 @@ int ds::tool::runSweep() {
     return !ok ? 1 : out.interrupted ? 130 : 0;
   if (!ok)
     return fail(error);
-  if (out.interrupted) {
+  // Stopped early: the best points found so far (finished tasks and those
+  // cut short), reported as not certified.
+  bool stoppedEarly = out.interrupted || out.timedOut;
+  bool shown = out.timedOut || (sweepOutput.empty() && format == "text");
+  if (stoppedEarly) {
     llvm::errs() << fmt::format(
-        "interrupted after {} of {} tasks{}\n", out.tasksDone, out.tasks,
+        "{} after {} of {} tasks{}{}\n",
+        out.interrupted ? "interrupted" : "stopped by --time-limit",
+        out.tasksDone, out.tasks,
         sweepCheckpoint.empty() ? ""
-                                : "; progress saved in " + sweepCheckpoint.getValue());
+                                : "; progress saved in " + sweepCheckpoint.getValue(),
+        shown ? "; the points reported are the best found so far, not "
+                "certified"
+              : "");
+    out.results.merge(out.partial);
+  }
+  SweepReport r{search, out, size, sweepExhaustive, !stoppedEarly};
+  // Ctrl-C shows the best so far on the terminal but writes no file: a
+  // script must not mistake it for a result (--time-limit does write,
+  // marked "certified": false in JSON).
+  if (out.interrupted) {
+    if (shown)
+      llvm::outs() << sweepText(r);
     return 130;
   }
-  SweepReport r{search, out, size, sweepExhaustive};
   std::string text = format == "csv"    ? sweepCsv(r)
                      : format == "json" ? sweepJson(r)
                                         : sweepText(r);

@@ -67,6 +67,18 @@ std::string objectiveText(const SweepIR &s) {
 
 std::string statsText(const SweepReport &r) {
   const SweepStats &s = r.out.stats;
+  // A search stopped early: its finished tasks' statistics say little, the
+  // live counters say how far it got.
+  if (!r.certified) {
+    const SweepSearch::Live &l = r.search.live();
+    double decided = double(l.covered.load());
+    return fmt::format(
+        "points {}: NOT certified: stopped after {:.2f} s with {} of {} "
+        "tasks finished; {} points decided ({:.3g}%), {} evaluated\n",
+        r.size.str(), r.out.seconds, r.out.tasksDone, r.out.tasks,
+        uint64_t(decided), 100 * decided / r.size.approx(),
+        l.leaves.load());
+  }
   double rate = r.out.seconds > 0 ? double(s.evaluated) / r.out.seconds : 0;
   return fmt::format(
       "points {}: evaluated {} ({} failed a require), pruned by bound {}, "
@@ -286,6 +298,7 @@ std::string ds::tool::sweepJson(const SweepReport &r) {
                                   {"points", r.size.str()},
                                   {"objective", objectiveText(sw)},
                                   {"exhaustive", r.exhaustive},
+                                  {"certified", r.certified},
                                   {"gap", r.search.gap()},
                                   {"stats", std::move(stats)},
                                   {"top", std::move(topArr)},

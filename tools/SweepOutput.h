@@ -13,6 +13,9 @@ struct SweepReport {
   const SweepOutcome &out;
   const SpaceSize &size;
   bool exhaustive;
+  /// False when the search stopped early (time limit, Ctrl-C): the points
+  /// are the best found so far.
+  bool certified = true;
 };
 
 /// The top-N table, the Pareto set and the statistics, for a terminal.

@@ -130,9 +130,11 @@ def main(argv):
         with open(argv[2]) as f:
             doc = json.load(f)
         keys = {"schema", "sweep", "design", "points", "objective", "gap",
-                "exhaustive", "stats", "top", "pareto"}
+                "exhaustive", "certified", "stats", "top", "pareto"}
         if set(doc) != keys:
             fail(f"top-level keys {sorted(doc)}")
+        if doc["certified"] is not True:
+            fail("a finished search is certified")
         if doc["schema"] != "deepstack-sweep/1":
             fail(f"schema {doc['schema']}")
         stats = {"evaluated", "rejected", "pruned_bound", "pruned_constraint",
