@@ -89,7 +89,8 @@ void ds::clearEvaluationCaches() {
 static bool evaluateUnchecked(const DesignIR &d,
                               const net::NetworkModel &network,
                               DiagEngine &diags, DesignMetrics &out,
-                              const PassObserver &observe, bool explain) {
+                              const PassObserver &observe, bool explain,
+                              bool checkCapacity) {
   out = DesignMetrics();
   out.design = &d;
   if (!checkParallelLayout(d, diags) || !checkPartition(d, diags))
@@ -109,7 +110,7 @@ static bool evaluateUnchecked(const DesignIR &d,
   double capacity = ctx.dramCapacity;
   OpGraph decodeGraph = buildGraph(d, out.layout, Phase::Decode, w.prompt);
   out.memory = memoryUse(d, decodeGraph, capacity);
-  if (out.memory.total() > capacity) {
+  if (checkCapacity && out.memory.total() > capacity) {
     out.feasible = false;
     if (!explain)
       return true;
@@ -270,7 +271,9 @@ static bool evaluateUnchecked(const DesignIR &d,
 
 bool ds::evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
                         DiagEngine &diags, DesignMetrics &out,
-                        const PassObserver &observe, bool explain) {
-  return evaluateUnchecked(d, network, diags, out, observe, explain) &&
+                        const PassObserver &observe, bool explain,
+                        bool checkCapacity) {
+  return evaluateUnchecked(d, network, diags, out, observe, explain,
+                           checkCapacity) &&
          checkMetrics(out, diags);
 }

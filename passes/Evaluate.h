@@ -75,10 +75,13 @@ using PassObserver =
 /// over-full design evaluates to feasible = false.
 /// \p explain = false skips the text of the binding limits and warnings
 /// (a sweep ranks millions of points by their numbers only).
+/// \p checkCapacity = false times a design whose full-length KV cache does
+/// not fit (a paged cache that holds what the running requests have:
+/// passes/ServingReference.cpp); its memory use is still reported.
 bool evaluateDesign(const DesignIR &d, const net::NetworkModel &network,
                     DiagEngine &diags, DesignMetrics &out,
                     const PassObserver &observe = nullptr,
-                    bool explain = true);
+                    bool explain = true, bool checkCapacity = true);
 
 /// Forgets the per-thread memos (operator costs, settled clocks).
 void clearEvaluationCaches();

@@ -12,9 +12,18 @@
 
 #include "runtime/validate/Schema.h"
 
+#include <cstdint>
+
 namespace ds {
 
 const ReferenceSchema &servingReferenceSchema();
+
+/// Mean running requests over \p generate decode steps when \p batch
+/// requests start together with \p prompt tokens and a paged KV cache
+/// holds \p fullLength of them at full length (prompt + generate): step i
+/// runs min(batch, fullLength (prompt + generate) / (prompt + i)).
+int64_t pagedConcurrency(int64_t fullLength, int64_t batch, int64_t prompt,
+                         int64_t generate);
 
 /// Registers the schemas built on the passes with `deepstack validate`.
 void registerPassSchemas();
