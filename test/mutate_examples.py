@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Mutation test of the driver: mutants of the examples (truncations, token
 swaps, deleted and duplicated tokens, byte flips, huge or degenerate
-numbers), made from a fixed seed, go through `deepstack report` on standard
-input. Each must exit 0 or 1 - never a signal or another code - and every
+numbers), made from a fixed seed, go through `deepstack report` or
+`deepstack sweep --count` on standard input. Each must exit 0 or 1 - never a signal or another code - and every
 exit 1 must print a `<stdin>:LINE:COL: error:`. A report that is printed
 must hold only finite numbers, and no negative one but temperatures in C.
 
@@ -24,7 +24,6 @@ SOURCES = [('flagship.ds', [REPORT]), ('hbm_baseline.ds', [REPORT]),
            ('moe_ep.ds', [REPORT]), ('sweep_dse.ds', [COUNT]),
            ('dse-2.5e14.ds', [REPORT, COUNT])]
 TOKEN = re.compile(rb'[A-Za-z_][A-Za-z_0-9]*|[0-9][0-9.eE+-]*|"[^"\n]*"|//[^\n]*|\S')
-NUMBER = re.compile(rb'[0-9][0-9.eE+-]*')
 HUGE = [b'1e308', b'1e309', b'1e-320', b'0', b'0.0', b'-1', b'-0', b'1e400',
         b'99999999999999999999999999999', b'18446744073709551616',
         b'9223372036854775807', b'4294967296', b'2147483648', b'1e18',
@@ -55,7 +54,7 @@ def mutate(rng, text):
         return b'flip', bytes(b)
     # kinds 5, 6: huge or degenerate numbers (the most common mutant: the
     # models' arithmetic is where a NaN or an overflow would hide)
-    nums = [m for m in NUMBER.finditer(text)]
+    nums = [t for t in toks if t.group()[:1].isdigit()]  # not in comments
     out, last = [], 0
     picked = sorted(rng.sample(nums, min(len(nums), rng.randint(1, 3))),
                     key=lambda m: m.start())
