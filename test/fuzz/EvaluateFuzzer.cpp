@@ -1,8 +1,9 @@
 //===- EvaluateFuzzer.cpp - libFuzzer over front end + evaluation ---------===//
 //
 // Parses and checks the input like `deepstack report`, then evaluates every
-// design it declares (passes 1-6) and every chip (memory, compute, thermal,
-// area), and renders each report as text, CSV and JSON. Beyond "no crash",
+// design it declares (passes 1-6, and the network report's collectives) and
+// every chip (memory, compute, thermal, area), and renders each report as
+// text, CSV and JSON. Beyond "no crash",
 // the JSON of a report must hold only finite, non-negative numbers: a NaN
 // throughput is a lie the tool must not tell.
 //
@@ -13,6 +14,7 @@
 #include "passes/DesignReport.h"
 #include "passes/Evaluate.h"
 #include "passes/NetworkAbstraction.h"
+#include "passes/NetworkAbstractionEmit.h"
 #include "runtime/report/ChipReport.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cstdint>
@@ -36,6 +38,23 @@ void reportDesign(const DesignIR &d, DiagEngine &diags) {
   }
   js.flush();
   fuzz::requireSaneJSON(json, "design '" + d.name + "'");
+}
+
+/// `report --component=network`: every collective of the schedule priced.
+void reportNetwork(const DesignIR &d, DiagEngine &diags) {
+  net::NetworkModel network(net::FabricSpec::fromIR(*d.system->network));
+  NetworkAbstraction na;
+  if (!runNetworkAbstraction(d, network, diags, na))
+    return;
+  std::string text, json;
+  llvm::raw_string_ostream os(text), js(json);
+  printNetworkReport(d, network, na, os);
+  {
+    llvm::json::OStream j(js);
+    j.object([&] { writeNetworkJSON(&d, network, na, j); });
+  }
+  js.flush();
+  fuzz::requireSaneJSON(json, "network of design '" + d.name + "'");
 }
 
 void reportChip(const ChipIR &chip, const DesignIR *design) {
@@ -64,6 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (llvm::is_contained(m.mainFileDecls, &d) &&
             checkParallelLayout(d, c.diags())) {
           reportDesign(d, c.diags());
+          reportNetwork(d, c.diags());
           reportChip(*d.system->chip, &d);
         }
       for (const ChipIR &ch : m.chips)
