@@ -1,12 +1,13 @@
 //===- IR.cpp - The typed, SI-valued design IR ----------------------------===//
 #include "ir/IR.h"
+#include "ir/Checked.h"
 
 using namespace ds;
 
 int64_t Topology::size() const {
   int64_t n = 1;
   for (int64_t d : dims)
-    n *= d;
+    n = saturatingMul(n, d);
   return n;
 }
 
@@ -20,7 +21,7 @@ std::string Topology::str() const {
 int64_t NetworkIR::devices() const {
   int64_t n = 1;
   for (const LevelIR &l : levels)
-    n *= l.topology.size();
+    n = saturatingMul(n, l.topology.size());
   return n;
 }
 

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/NetworkAbstraction.h"
+#include "ir/Checked.h"
 
 #include "passes/ModelToOps.h"
 
@@ -24,6 +25,16 @@ using namespace ds;
 bool ds::checkParallelLayout(const DesignIR &d, DiagEngine &diags) {
   const ScheduleIR &s = *d.schedule;
   const NetworkIR &n = *d.system->network;
+  // Far beyond any machine, and every count below it fits in int64_t
+  // products with a model's sizes.
+  constexpr int64_t kMaxDevices = 1000000000;
+  if (n.devices() > kMaxDevices) {
+    diags.report(n.loc, DiagKind::TooManyDevices, n.name,
+                 saturated(n.devices()) ? "more than 2^63"
+                                        : std::to_string(n.devices()),
+                 kMaxDevices);
+    return false;
+  }
   ParallelLayout l = ParallelLayout::of(s);
   if (l.ranks == n.devices()) {
     if (l.stageRanks % s.ep == 0)

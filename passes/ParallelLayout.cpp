@@ -1,6 +1,8 @@
 //===- ParallelLayout.cpp - Ranks of a schedule on the devices ------------===//
 #include "passes/ParallelLayout.h"
 
+#include "ir/Checked.h"
+
 #include <fmt/format.h>
 
 using namespace ds;
@@ -32,7 +34,7 @@ ParallelLayout ParallelLayout::of(const ScheduleIR &s) {
       continue;
     }
     l.stride[i] = stride;
-    stride *= l.degree[i];
+    stride = saturatingMul(stride, l.degree[i]);
   }
   l.ranks = stride;
   l.stageRanks = stride / s.pp;
@@ -45,5 +47,7 @@ std::string ParallelLayout::describe() const {
     if (ParallelDim(i) != ParallelDim::EP)
       s += fmt::format("{}{} {}", s.empty() ? "" : " x ", kNames[i],
                        degree[i]);
+  if (saturated(ranks))
+    return s + " = more than 2^63";
   return s + fmt::format(" = {}", ranks);
 }
