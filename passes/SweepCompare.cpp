@@ -12,9 +12,9 @@ using namespace ds;
 
 double CompareTable::ratio(size_t g, size_t c) const {
   double base = groups[g].values[0], v = groups[g].values[c];
-  if (std::isnan(base) || std::isnan(v) || base == 0)
+  if (std::isnan(base) || std::isnan(v) || (!difference && base == 0))
     return std::nan("");
-  return v / base;
+  return difference ? v - base : v / base;
 }
 
 CompareTable ds::compareTable(const SweepIR &s, int metricIndex,
@@ -23,6 +23,7 @@ CompareTable ds::compareTable(const SweepIR &s, int metricIndex,
   const MetricSchema &m = allMetrics()[size_t(metricIndex)];
   t.metric = m.name.str();
   t.lowerIsBetter = lowerIsBetter(m.name);
+  t.difference = m.dim == Dim::temperature();
   size_t cmp = size_t(s.compareAxis);
   std::vector<size_t> keyAxes; // enumerated axes other than the compared one
   for (size_t a = 0; a < s.axes.size(); ++a)
@@ -80,10 +81,12 @@ CompareTable ds::compareTable(const SweepIR &s, int metricIndex,
       if (sum.compared == 0 || r > sum.maxRatio)
         sum.maxRatio = r, sum.maxGroup = g;
       sum.compared += 1;
-      if (std::fabs(r - 1) <= CompareTable::kTie)
+      double even = t.difference ? 0 : 1;
+      if (std::fabs(r - even) <=
+          (t.difference ? CompareTable::kTieK : CompareTable::kTie))
         sum.tied += 1;
       else
-        sum.better += t.lowerIsBetter ? r < 1 : r > 1;
+        sum.better += t.lowerIsBetter ? r < even : r > even;
     }
     t.summary.push_back(sum);
   }

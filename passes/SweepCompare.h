@@ -26,6 +26,9 @@ struct ComparePoint {
 struct CompareTable {
   std::string metric;
   bool lowerIsBetter = false;
+  /// Temperatures compare by difference (a ratio of kelvins says little):
+  /// ratio() is then values[c] - values[0] in K, and ties are within kTieK.
+  bool difference = false;
   std::vector<std::string> keyAxes; ///< the grouping axes (enumerated ones)
   std::vector<std::string> columns; ///< AXIS's values; the first is the baseline
   struct Group {
@@ -44,9 +47,10 @@ struct CompareTable {
   std::vector<Summary> summary; ///< index c - 1
   /// Ratios within 0.1% of 1 are ties: below the model's resolution.
   static constexpr double kTie = 1e-3;
+  static constexpr double kTieK = 0.05;
 
-  /// values[c] / values[0] for group g; NaN when either is missing or the
-  /// baseline is 0.
+  /// values[c] / values[0] (or their difference) for group g; NaN when
+  /// either is missing or a ratio's baseline is 0.
   double ratio(size_t g, size_t c) const;
 };
 

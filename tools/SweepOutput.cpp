@@ -117,6 +117,13 @@ std::vector<CompareTable> compareTables(const SweepReport &r,
   return out;
 }
 
+/// A ratio as "1.32x", a temperature difference as "+1.3 C".
+std::string relationText(const CompareTable &t, double r) {
+  if (std::isnan(r))
+    return "-";
+  return t.difference ? fmt::format("{:+.1f} C", r) : fmt::format("{:.2f}x", r);
+}
+
 std::string groupText(const CompareTable &t, size_t g) {
   if (t.keyAxes.empty())
     return "all points";
@@ -151,22 +158,24 @@ std::string compareText(const SweepReport &r, const std::vector<Row> &rows) {
   for (const CompareTable &t : compareTables(r, rows)) {
     const SweepAxis &a = sw.axes[size_t(sw.compareAxis)];
     int mi = metricIndex(t.metric);
-    out += fmt::format("\ncompare {}.{} on {} ({} is better; ratios to {}):\n",
+    out += fmt::format("\ncompare {}.{} on {} ({} is better; {} {}):\n",
                        a.decl, a.field, t.metric,
-                       t.lowerIsBetter ? "lower" : "higher", t.columns[0]);
+                       t.lowerIsBetter ? "lower" : "higher",
+                       t.difference ? "differences from" : "ratios to",
+                       t.columns[0]);
     std::vector<std::string> header = t.keyAxes;
     for (const std::string &c : t.columns)
       header.push_back(c);
     for (size_t c = 1; c < t.columns.size(); ++c)
-      header.push_back(t.columns[c] + "/" + t.columns[0]);
+      header.push_back(t.columns[c] + (t.difference ? " - " : "/") +
+                       t.columns[0]);
     std::vector<std::vector<std::string>> table{header};
     for (size_t g = 0; g < t.groups.size(); ++g) {
       std::vector<std::string> line = t.groups[g].key;
       for (double v : t.groups[g].values)
         line.push_back(std::isnan(v) ? "-" : metricText(mi, v));
       for (size_t c = 1; c < t.columns.size(); ++c) {
-        double q = t.ratio(g, c);
-        line.push_back(std::isnan(q) ? "-" : fmt::format("{:.2f}x", q));
+        line.push_back(relationText(t, t.ratio(g, c)));
       }
       table.push_back(std::move(line));
     }
@@ -181,13 +190,13 @@ std::string compareText(const SweepReport &r, const std::vector<Row> &rows) {
       const size_t best = t.lowerIsBetter ? s.minGroup : s.maxGroup;
       const size_t worst = t.lowerIsBetter ? s.maxGroup : s.minGroup;
       out += fmt::format(
-          "{} vs {}: {:.2f}x to {:.2f}x {}, better in {} of {}{}; best at {} "
-          "({:.2f}x), worst at {} ({:.2f}x)\n",
-          t.columns[c], t.columns[0], s.minRatio, s.maxRatio, t.metric,
-          s.better, s.compared,
+          "{} vs {}: {} to {} {}, better in {} of {}{}; best at {} ({}), "
+          "worst at {} ({})\n",
+          t.columns[c], t.columns[0], relationText(t, s.minRatio),
+          relationText(t, s.maxRatio), t.metric, s.better, s.compared,
           s.tied ? fmt::format(" ({} tied)", s.tied) : "",
-          groupText(t, best), t.ratio(best, c),
-          groupText(t, worst), t.ratio(worst, c));
+          groupText(t, best), relationText(t, t.ratio(best, c)),
+          groupText(t, worst), relationText(t, t.ratio(worst, c)));
     }
   }
   return out;
@@ -226,6 +235,7 @@ llvm::json::Array compareJson(const SweepReport &r,
     out.push_back(json::Object{{"axis", a.decl + "." + a.field},
                                {"metric", t.metric},
                                {"baseline", t.columns.empty() ? "" : t.columns[0]},
+                               {"relation", t.difference ? "difference_K" : "ratio"},
                                {"groups", std::move(groups)},
                                {"summary", std::move(summary)}});
   }

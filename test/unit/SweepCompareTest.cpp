@@ -88,6 +88,24 @@ TEST(SweepCompare, RatiosWithinATenthOfAPercentTie) {
   EXPECT_EQ(t.summary[0].better, 1u);
 }
 
+TEST(SweepCompare, TemperaturesCompareByDifference) {
+  SweepIR s = twoAxes();
+  int temp = metricIndex("thermal.max_temperature");
+  // 350 K -> 355 K: +5 K, hotter (worse); 360 K -> 360.03 K: within the
+  // 0.05 K tie; 0 K never makes a ratio's division by zero here.
+  std::vector<ComparePoint> pts = {
+      point("hbm", 0, "1", 0, temp, 350), point("stack", 1, "1", 0, temp, 355),
+      point("hbm", 0, "2", 1, temp, 360), point("stack", 1, "2", 1, temp, 360.03)};
+  CompareTable t = compareTable(s, temp, pts);
+  EXPECT_TRUE(t.difference);
+  EXPECT_TRUE(t.lowerIsBetter);
+  EXPECT_DOUBLE_EQ(t.ratio(0, 1), 5);
+  EXPECT_NEAR(t.ratio(1, 1), 0.03, 1e-9);
+  EXPECT_EQ(t.summary[0].better, 0u);
+  EXPECT_EQ(t.summary[0].tied, 1u);
+  EXPECT_DOUBLE_EQ(t.summary[0].maxRatio, 5);
+}
+
 TEST(SweepCompare, ZeroBaselineHasNoRatio) {
   SweepIR s = twoAxes();
   int stps = metricIndex("stps");

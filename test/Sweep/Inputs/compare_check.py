@@ -7,7 +7,10 @@ import sys
 report = json.load(open(sys.argv[1]))
 for table in report["compare"]:
     base = table["baseline"]
-    lower = table["metric"] in ("tpot", "ttft", "latency", "energy_per_token")
+    lower = table["metric"] in ("tpot", "ttft", "latency", "energy_per_token",
+                                "thermal.max_temperature")
+    diff = table["relation"] == "difference_K"  # temperatures; else ratios
+    even, tie = (0, 0.05) if diff else (1, 1e-3)
     wins = {}
     for g in table["groups"]:
         for col, v in g["values"].items():
@@ -16,8 +19,9 @@ for table in report["compare"]:
             if v is None or b is None:
                 assert r is None, (col, g)
                 continue
-            assert math.isclose(r, v / b, rel_tol=1e-12), (r, v, b)
-            if col != base and abs(r - 1) > 1e-3 and ((r < 1) if lower else (r > 1)):
+            assert math.isclose(r, v - b if diff else v / b, rel_tol=1e-12,
+                                abs_tol=1e-9), (r, v, b)
+            if col != base and abs(r - even) > tie and ((r < even) if lower else (r > even)):
                 wins[col] = wins.get(col, 0) + 1
     for s in table["summary"]:
         assert s["better"] == wins.get(s["value"], 0), (s, wins)
