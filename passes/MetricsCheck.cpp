@@ -78,3 +78,21 @@ bool ds::checkMetrics(const DesignMetrics &m, DiagEngine &diags) {
   diags.report(m.design->loc, DiagKind::NonFiniteMetric, m.design->name, bad);
   return false;
 }
+
+bool ds::checkCollectiveCost(const DesignIR &d, llvm::StringRef what,
+                             const net::CollectiveCost &c, DiagEngine &diags) {
+  Checker k;
+  k("bytes", c.bytes);
+  k("time", c.time);
+  k("latency", c.latency);
+  k("bandwidth time", c.bandwidth);
+  k("energy", c.energy);
+  k("hottest link bytes", c.hottestBytes);
+  k("hottest link utilisation", c.hottestUtilisation);
+  if (k.bad.empty())
+    return true;
+  diags.report(d.loc, DiagKind::NonFiniteMetric, d.name,
+               fmt::format("collective '{}' {} {}", what.str(),
+                           net::collectiveName(c.collective).str(), k.bad));
+  return false;
+}

@@ -25,6 +25,11 @@ std::string firstInsaneMetric(const DesignMetrics &m);
 /// Reports NonFiniteMetric at the design when firstInsaneMetric finds one.
 bool checkMetrics(const DesignMetrics &m, DiagEngine &diags);
 
+/// The same for one priced collective of \p d (the network report):
+/// NonFiniteMetric naming the collective and its first bad number.
+bool checkCollectiveCost(const DesignIR &d, llvm::StringRef what,
+                         const net::CollectiveCost &c, DiagEngine &diags);
+
 } // namespace ds
 
 #endif

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 #include "passes/NetworkAbstraction.h"
 #include "ir/Checked.h"
+#include "passes/MetricsCheck.h"
 
 #include "passes/ModelToOps.h"
 
@@ -183,6 +184,8 @@ bool ds::runNetworkAbstraction(const DesignIR &d,
       ok = false;
       continue;
     }
+    if (!checkCollectiveCost(d, op.what, *cost, diags))
+      return false; // the others share the cause: one error is enough
     out.comms.push_back(PricedComm{std::move(op), *cost});
   }
   return ok;

@@ -9,6 +9,7 @@
 #include "frontend/Units.h"
 #include "passes/DesignReport.h"
 #include "passes/Diagram.h"
+#include "passes/MetricsCheck.h"
 #include "passes/NetworkAbstractionEmit.h"
 #include "runtime/report/ChipReport.h"
 #include "llvm/Support/FileUtilities.h"
@@ -137,6 +138,8 @@ bool priceRequested(const DesignIR &d, const net::NetworkModel &model,
   if (!cost)
     return bad(fmt::format("{} group of schedule '{}': {}", groupOpt.getValue(),
                            d.schedule->name, llvm::toString(cost.takeError())));
+  if (!checkCollectiveCost(d, op.what, *cost, diags))
+    return false;
   na.comms.push_back(PricedComm{op, *cost});
   return true;
 }
