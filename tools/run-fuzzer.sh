@@ -23,6 +23,7 @@ for bin in "$@"; do
   done
   log=$root/fuzz-artifacts/$name.log
   echo "== $name: $seconds s"
+  start=$SECONDS
   "$bin" "$corpus" -dict="$root/test/fuzz/deepstack.dict" \
     -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
     -artifact_prefix="$root/fuzz-artifacts/$name-" -print_final_stats=1 \
@@ -30,7 +31,8 @@ for bin in "$@"; do
   rc=$?
   grep -E "^(==[0-9]+==ERROR|SUMMARY|.*runtime error)" "$log" | head -n 5
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-  echo "$name: exit $rc, ${execs:-?} executions in $seconds s (log: $log)"
+  # A crash ends the run early: the time is the one actually fuzzed.
+  echo "$name: exit $rc, ${execs:-?} executions in $((SECONDS - start)) s (log: $log)"
   [ "$rc" -eq 0 ] || status=1
 done
 exit $status
