@@ -32,15 +32,17 @@ constexpr unsigned kMaxSearchedPoints = 64;
 /// More sweeps in one input add time, not coverage.
 constexpr unsigned kMaxSweeps = 2;
 
+/// Never destroyed: the exit handler below still needs it after static
+/// destructors have run.
 const std::string &inputPath() {
-  static const std::string path = [] {
+  static const std::string *path = [] {
     llvm::SmallString<128> dir;
     if (llvm::sys::fs::createUniqueDirectory("deepstack-fuzz-sweep", dir))
       abort();
     llvm::sys::path::append(dir, "fuzz.ds");
-    return std::string(dir);
+    return new std::string(dir);
   }();
-  return path;
+  return *path;
 }
 
 /// libFuzzer's -fork mode starts a process per job: each removes its
