@@ -2,6 +2,7 @@
 #include "passes/SweepDriver.h"
 
 #include "passes/SweepWorker.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -177,9 +178,27 @@ std::string ds::sweepFingerprint(SweepSearch &s) {
   return f;
 }
 
+bool ds::checkpointPathUsable(const std::string &file, std::string &error) {
+  llvm::sys::fs::file_status st;
+  // Absent is fine (a fresh start); anything but a regular file is not: the
+  // atomic rename would replace a device such as /dev/null (as root), and a
+  // FIFO would block the load.
+  if (llvm::sys::fs::status(file, st) ||
+      st.type() == llvm::sys::fs::file_type::file_not_found ||
+      st.type() == llvm::sys::fs::file_type::regular_file)
+    return true;
+  error = "--checkpoint needs a regular file; '" + file + "' is " +
+          (st.type() == llvm::sys::fs::file_type::directory_file
+               ? "a directory"
+               : "a device, FIFO or socket");
+  return false;
+}
+
 bool ds::saveCheckpoint(const std::string &file, const std::string &fingerprint,
                         const std::set<size_t> &done, const ResultSet &results,
                         const SweepStats &stats, std::string &error) {
+  if (!checkpointPathUsable(file, error))
+    return false;
   json::Array doneArr;
   for (size_t t : done)
     doneArr.push_back(int64_t(t));
@@ -200,6 +219,8 @@ bool ds::saveCheckpoint(const std::string &file, const std::string &fingerprint,
 bool ds::loadCheckpoint(const std::string &file, const std::string &fingerprint,
                         std::set<size_t> &done, ResultSet &results,
                         SweepStats &stats, std::string &error) {
+  if (!checkpointPathUsable(file, error))
+    return false;
   auto buf = llvm::MemoryBuffer::getFile(file);
   if (!buf)
     return true; // no checkpoint yet: a fresh start

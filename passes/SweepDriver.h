@@ -136,6 +136,9 @@ bool runSweep(SweepSearch &s, const SweepRunOptions &o, SweepOutcome &out,
 /// The checkpoint's identity: the sweep, its size and its task split.
 std::string sweepFingerprint(SweepSearch &s);
 
+/// True when \p file can hold a checkpoint: absent or a regular file.
+bool checkpointPathUsable(const std::string &file, std::string &error);
+
 /// Reads/writes a checkpoint (JSON). Exposed for MPI rank 0 and tests.
 bool loadCheckpoint(const std::string &file, const std::string &fingerprint,
                     std::set<size_t> &done, search::ResultSet &results,
