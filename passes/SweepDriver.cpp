@@ -9,6 +9,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <fmt/format.h>
 #include <thread>
 
 using namespace ds;
@@ -319,6 +320,13 @@ void TaskPool::finished(size_t task, const ResultSet &local,
     return; // reported twice (cannot happen; keeps the statistics honest)
   out.results.merge(local);
   out.stats.add(stats);
+  if (out.results.paretoOverflowed() && firstError.empty()) {
+    firstError = fmt::format(
+        "its Pareto front exceeds {} points (--max-pareto); narrow the space "
+        "or name fewer pareto metrics",
+        out.results.paretoCapacity());
+    stopped = true;
+  }
 }
 
 void TaskPool::unfinished(const ResultSet &local) {

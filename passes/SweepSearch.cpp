@@ -102,7 +102,7 @@ ResultSet SweepSearch::emptyResults() const {
   // Without an objective every point ties: the top N are the first N in
   // enumeration order that satisfy the constraints.
   int64_t n = topOverride > 0 ? topOverride : s.topN;
-  return ResultSet(size_t(n), !s.pareto.empty());
+  return ResultSet(size_t(n), !s.pareto.empty(), maxPareto);
 }
 
 std::vector<std::string> SweepSearch::columns() const {

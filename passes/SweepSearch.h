@@ -93,6 +93,8 @@ public:
   double gap() const { return relativeGap; }
   /// Reports the best \p n instead of the sweep's `report top`.
   void setTopN(int64_t n) { topOverride = n; }
+  /// The largest Pareto front kept (search::ResultSet::kMaxFront).
+  void setMaxPareto(size_t n) { maxPareto = n; }
   /// A fresh result set for this sweep (its top-N and Pareto wishes).
   search::ResultSet emptyResults() const;
   /// Column names of a point: axes (declaration order) then metrics.
@@ -114,6 +116,7 @@ private:
   std::vector<TaskPrefix> taskList;
   unsigned splitDepth = 0;
   int64_t topOverride = 0;
+  size_t maxPareto = search::ResultSet::kMaxFront;
   double relativeGap = 0;
   std::string inputs;
   Live liveState;

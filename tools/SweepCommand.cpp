@@ -80,6 +80,12 @@ cl::opt<double> sweepTimeLimit(
              "so far, marked not certified (with --checkpoint, a rerun goes "
              "on)"),
     cl::value_desc("s"), cl::init(0), cl::sub(sweepCmd), cl::cat(category()));
+cl::opt<unsigned> sweepMaxPareto(
+    "max-pareto",
+    cl::desc("The largest Pareto front kept; a larger one stops the search "
+             "with an error (default 100000)"),
+    cl::value_desc("n"), cl::init(100000), cl::sub(sweepCmd),
+    cl::cat(category()));
 cl::opt<bool> sweepQuiet("quiet", cl::desc("No progress line"),
                          cl::sub(sweepCmd), cl::cat(category()));
 
@@ -220,6 +226,12 @@ int ds::tool::runSweep() {
     return 1;
   }
   search.setGap(sweepGap);
+  if (sweepMaxPareto < 1) {
+    c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
+                     "--max-pareto expects at least 1 point");
+    return 1;
+  }
+  search.setMaxPareto(sweepMaxPareto);
   if (!(sweepTimeLimit >= 0) || !std::isfinite(sweepTimeLimit)) {
     c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
                      "--time-limit expects a number of seconds, at least 0");

@@ -41,10 +41,15 @@ void ResultSet::offer(const Point &p) {
                                return dominates(p.pareto, q.pareto);
                              }),
               front.end());
+  if (front.size() >= maxFront) {
+    overflowed = true;
+    return;
+  }
   front.push_back(p);
 }
 
 void ResultSet::merge(const ResultSet &other) {
+  overflowed = overflowed || other.overflowed;
   for (const Point &p : other.best)
     offer(p);
   for (const Point &p : other.front)

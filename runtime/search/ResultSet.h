@@ -36,8 +36,14 @@ bool dominates(const std::vector<double> &a, const std::vector<double> &b);
 
 class ResultSet {
 public:
-  ResultSet(size_t topN = 10, bool wantPareto = false)
-      : topN(topN), wantPareto(wantPareto) {}
+  /// Every Pareto offer scans the front, so a front of millions would take
+  /// a sweep's time and memory: beyond \p maxFront points it stops growing
+  /// and paretoOverflowed() says so (the search then fails).
+  static constexpr size_t kMaxFront = 100000;
+
+  ResultSet(size_t topN = 10, bool wantPareto = false,
+            size_t maxFront = kMaxFront)
+      : topN(topN), wantPareto(wantPareto), maxFront(maxFront) {}
 
   void offer(const Point &p);
   void merge(const ResultSet &other);
@@ -55,10 +61,15 @@ public:
   std::vector<Point> paretoSet() const;
   size_t topCapacity() const { return topN; }
   bool hasPareto() const { return wantPareto; }
+  /// A point that belonged on the front was dropped because it was full.
+  bool paretoOverflowed() const { return overflowed; }
+  size_t paretoCapacity() const { return maxFront; }
 
 private:
   size_t topN;
   bool wantPareto;
+  size_t maxFront;
+  bool overflowed = false;
   std::vector<Point> best;  ///< sorted, at most topN
   std::vector<Point> front; ///< mutually non-dominated
 };

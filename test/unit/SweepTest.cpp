@@ -86,6 +86,23 @@ TEST(ResultSet, ParetoFrontDropsDominatedPoints) {
   EXPECT_FALSE(r.paretoExcludes({3, 0}));
 }
 
+TEST(ResultSet, AFullParetoFrontStopsGrowingAndSaysSo) {
+  ResultSet r(0, true, /*maxFront=*/2);
+  r.offer(pt({0}, 0, {1, 3}));
+  r.offer(pt({1}, 0, {3, 1})); // front {1,3} {3,1}: full, not overflowed
+  EXPECT_FALSE(r.paretoOverflowed());
+  r.offer(pt({2}, 0, {4, 4})); // dominates both: they go, it enters
+  EXPECT_FALSE(r.paretoOverflowed());
+  r.offer(pt({3}, 0, {5, 0}));
+  r.offer(pt({4}, 0, {0, 5})); // a third non-dominated point: dropped
+  EXPECT_TRUE(r.paretoOverflowed());
+  EXPECT_EQ(r.paretoSet().size(), 2u);
+  // A merge carries the flag.
+  ResultSet whole(0, true);
+  whole.merge(r);
+  EXPECT_TRUE(whole.paretoOverflowed());
+}
+
 TEST(ResultSet, MergeOrderDoesNotChangeTheResult) {
   std::mt19937 rng(7);
   std::vector<Point> points;
