@@ -50,13 +50,15 @@ double expectedMaxBinomial(int64_t n, double p, int64_t bins) {
     return 0;
   if (p >= 1)
     return double(n);
-  // pmf in log space: (1 - p)^n underflows for hundreds of experts.
-  double lp = std::log(p), lq = std::log1p(-p), cdf = 0, e = 0;
+  // pmf in log space: (1 - p)^n underflows for hundreds of experts. The
+  // binomial coefficient's log is stepped, log C(n, x+1) = log C(n, x) +
+  // log(n - x) - log(x + 1): std::lgamma writes the global signgam, a data
+  // race between sweep threads (ThreadSanitizer).
+  double lp = std::log(p), lq = std::log1p(-p), cdf = 0, e = 0, logC = 0;
   for (int64_t x = 0; x < n; ++x) {
-    cdf += std::exp(std::lgamma(double(n) + 1) - std::lgamma(double(x) + 1) -
-                    std::lgamma(double(n - x) + 1) + double(x) * lp +
-                    double(n - x) * lq);
+    cdf += std::exp(logC + double(x) * lp + double(n - x) * lq);
     e += 1 - std::pow(std::min(1.0, cdf), double(bins));
+    logC += std::log(double(n - x)) - std::log(double(x + 1));
   }
   return e;
 }
