@@ -12,9 +12,13 @@ namespace {
 /// bad one.
 struct Checker {
   std::string bad;
+  /// "decode" while a phase's numbers are checked: names are only built
+  /// for a bad value (every sweep leaf runs this).
+  const char *prefix = nullptr;
   void operator()(const char *name, double v) {
     if (bad.empty() && (!std::isfinite(v) || v < 0))
-      bad = fmt::format("{} = {}", name, show(v));
+      bad = fmt::format("{}{}{} = {}", prefix ? prefix : "", prefix ? "." : "",
+                        name, show(v));
   }
   static std::string show(double v) {
     return std::isnan(v) ? "NaN" : fmt::format("{}", v);
@@ -27,20 +31,20 @@ struct Checker {
   void phase(const char *name, const PhaseResult &p) {
     if (!p.present)
       return;
-    std::string prefix(name);
-    auto at = [&](const char *what) { return prefix + "." + what; };
-    (*this)(at("stage_step").c_str(), p.step.time);
-    (*this)(at("bubble").c_str(), p.bubble);
-    (*this)(at("power").c_str(), p.power);
-    (*this)(at("flops").c_str(), p.step.flops);
-    (*this)(at("dram_bytes").c_str(), p.step.dramBytes);
-    (*this)(at("collectives").c_str(), p.step.commTime);
-    (*this)(at("collectives_exposed").c_str(), p.step.commExposed);
+    prefix = name;
+    (*this)("stage_step", p.step.time);
+    (*this)("bubble", p.bubble);
+    (*this)("power", p.power);
+    (*this)("flops", p.step.flops);
+    (*this)("dram_bytes", p.step.dramBytes);
+    (*this)("collectives", p.step.commTime);
+    (*this)("collectives_exposed", p.step.commExposed);
     for (const TimeSplit &t : p.step.byClass) {
-      (*this)(at("compute").c_str(), t.compute);
-      (*this)(at("memory").c_str(), t.memory);
-      (*this)(at("network").c_str(), t.network);
+      (*this)("compute", t.compute);
+      (*this)("memory", t.memory);
+      (*this)("network", t.network);
     }
+    prefix = nullptr;
   }
 };
 } // namespace
