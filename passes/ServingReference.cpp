@@ -107,10 +107,6 @@ int64_t ds::pagedConcurrency(int64_t fullLength, int64_t batch,
 }
 
 namespace {
-int64_t pagedConcurrency(int64_t fullLength, const Serving &s) {
-  return ds::pagedConcurrency(fullLength, s.batch, s.prompt, s.generate);
-}
-
 bool servingRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
                 ReferenceRow &out) {
   RowReader r(t, row, diags);
@@ -159,7 +155,7 @@ bool servingRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
     if (lo == 0) {
       why = m.infeasible;
     } else {
-      ran = pagedConcurrency(lo, s);
+      ran = pagedConcurrency(lo, s.batch, s.prompt, s.generate);
       why = evaluateServing(*lib, s, ran, m, /*paged=*/true);
     }
   }
