@@ -274,17 +274,11 @@ unsigned IntervalEval::Impl::compilePath(DeclInfo *d, llvm::StringRef prefix,
       return constant(IVal::name(saver.save(cur->name), true));
   }
   while (true) {
-    if (cur->kind == DeclKind::Network && next < parts.size()) {
-      DeclInfo *level = nullptr;
-      for (DeclInfo *l : cur->levels)
-        if (l->name == parts[next])
-          level = l;
-      if (level) {
-        cur = level;
-        if (++next == parts.size())
-          return unknownNode;
-        continue;
-      }
+    if (DeclInfo *level = sema.findLevel(cur, parts, next)) {
+      cur = level;
+      if (++next == parts.size())
+        return unknownNode;
+      continue;
     }
     if (cur->kind == DeclKind::Sweep)
       return unknownNode;

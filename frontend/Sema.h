@@ -147,6 +147,9 @@ public:
   /// Resolves a path to the declaration and field it names (sweep axes).
   bool resolveLValue(const ast::Expr &path, DeclInfo *&decl,
                      std::string &field, bool report = true);
+  /// The level named by parts[next] when \p net is a network, else null.
+  DeclInfo *findLevel(DeclInfo *net, const std::vector<std::string> &parts,
+                      size_t next) const;
   std::vector<std::string> namesNear(DeclInfo *d) const;
   /// The field a path starts with inside declaration \p d: in the block
   /// \p prefix, then the declaration itself, then (for a level) its
@@ -212,9 +215,6 @@ private:
   bool stepThroughField(DeclInfo &d, const FieldSchema &f, const ast::Expr &e,
                         size_t from, size_t last, llvm::Optional<Value> &value,
                         DeclInfo *&next);
-  /// The level named by parts[next] when \p net is a network, else null.
-  DeclInfo *findLevel(DeclInfo *net, const std::vector<std::string> &parts,
-                      size_t next) const;
   void reportBadTopology(const ast::Expr &e);
   llvm::Optional<Value> coerce(DeclInfo &d, const FieldSchema &f, Value v,
                                const Binding *b);

@@ -70,11 +70,7 @@ bool Sema::walkQualified(llvm::StringRef qualified, const FollowFn &follow,
   DeclInfo *cur = findDecl(parts[0]);
   size_t next = 1;
   while (cur && next < parts.size()) {
-    DeclInfo *level = nullptr;
-    for (DeclInfo *l : cur->levels)
-      if (l->name == parts[next])
-        level = l;
-    if (level) {
+    if (DeclInfo *level = findLevel(cur, parts, next)) {
       cur = level;
       ++next;
       continue;
