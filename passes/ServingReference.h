@@ -12,6 +12,8 @@
 
 #include "runtime/validate/Schema.h"
 
+#include <llvm/ADT/StringRef.h>
+
 #include <cstdint>
 
 namespace ds {
@@ -24,6 +26,11 @@ const ReferenceSchema &servingReferenceSchema();
 /// runs min(batch, fullLength (prompt + generate) / (prompt + i)).
 int64_t pagedConcurrency(int64_t fullLength, int64_t batch, int64_t prompt,
                          int64_t generate);
+
+/// vLLM's default max_num_seqs (scheduler limit on running requests) for
+/// a GPU named \p chip with \p deviceMemory bytes: 1024 from 70 GiB up
+/// (except the A100), else 256.
+int64_t vllmMaxNumSeqs(llvm::StringRef chip, double deviceMemory);
 
 /// Registers the schemas built on the passes with `deepstack validate`.
 void registerPassSchemas();
