@@ -103,17 +103,18 @@ bool readPoint(const json::Value &v, Point &p) {
 }
 
 /// 2: statistics with "rejected" (evaluated, then failed a require).
-constexpr int64_t kCheckpointVersion = 2;
+/// 3: and "probes" (relaxed evaluations of the bounds).
+constexpr int64_t kCheckpointVersion = 3;
 
 const char *const kStatNames[] = {"evaluated",         "rejected",
                                   "pruned_bound",      "pruned_constraint",
                                   "infeasible",        "invalid",
-                                  "bound_violations"};
-constexpr int kStats = 7;
+                                  "bound_violations", "probes"};
+constexpr int kStats = 8;
 uint64_t *statField(SweepStats &s, int i) {
   uint64_t *f[] = {&s.evaluated,  &s.rejected, &s.prunedBound,
                    &s.prunedConstraint, &s.infeasible, &s.invalid,
-                   &s.boundViolations};
+                   &s.boundViolations, &s.probes};
   return f[i];
 }
 

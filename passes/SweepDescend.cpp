@@ -25,6 +25,7 @@ void SweepSearch::Worker::descend(unsigned k, Context &c) {
   }
   // Copy: deeper levels may reuse the env's buffers for this level.
   std::vector<Value> values = *vals;
+  fprintf(stderr,"DBGd k %u n %zu\n",k,values.size());
   if (!c.exhaustive && space.sweep().objective &&
       values.size() > kRangeLeaf && numeric(values))
     return visitRange(k, values, 0, uint32_t(values.size()), c);
@@ -91,6 +92,7 @@ SweepSearch::Worker::judgeRange(unsigned k, const std::vector<Value> &values,
   bound.setRange(k, iv);
   Judgement j = judge(k, c);
   bound.clearRange();
+  batchRangeBound(k, values, lo, hi, j, c);
   return j;
 }
 

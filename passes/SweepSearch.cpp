@@ -18,6 +18,7 @@ void SweepStats::add(const SweepStats &o) {
   infeasible += o.infeasible;
   invalid += o.invalid;
   boundViolations += o.boundViolations;
+  probes += o.probes;
 }
 
 void SharedIncumbent::raise(double t) {

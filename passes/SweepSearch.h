@@ -39,6 +39,8 @@ struct SweepStats {
   uint64_t invalid = 0;          ///< values a field rejects, schedules that
                                  ///< do not fit the system
   uint64_t boundViolations = 0;  ///< leaves better than their bound (a bug)
+  uint64_t probes = 0;           ///< relaxed evaluations made by bounds
+                                 ///< (not points; passes/SweepProbe.cpp)
   void add(const SweepStats &o);
   uint64_t visited() const {
     return evaluated + prunedBound + prunedConstraint + infeasible + invalid;

@@ -69,8 +69,17 @@ SweepSearch::Worker::Worker(std::unique_ptr<Instantiator> instPtr)
       sizes(space, env) {
   diags = std::make_unique<DiagEngine>(sm, nullStream());
   diags->setErrorLimit(0);
+  findBatchLevel();
 }
 SweepSearch::Worker::~Worker() = default;
+
+void SweepSearch::Worker::refreshDiags() {
+  // Invalid points each leave an error behind: start afresh now and then.
+  if (diags->errorCount() > 1000) {
+    diags = std::make_unique<DiagEngine>(sm, nullStream());
+    diags->setErrorLimit(0);
+  }
+}
 
 const net::NetworkModel &SweepSearch::Worker::networkFor(const NetworkIR &n) {
   auto key = std::make_pair((const void *)&n, n.generation);
@@ -196,10 +205,7 @@ void SweepSearch::Worker::leaf(Context &c) {
     return;
   }
   const DesignIR &d = inst->design();
-  if (diags->errorCount() > 1000) {
-    diags = std::make_unique<DiagEngine>(sm, nullStream());
-    diags->setErrorLimit(0);
-  }
+  refreshDiags();
   DesignMetrics m;
   if (!evaluateDesign(d, networkFor(*d.system->network), *diags, m, nullptr,
                       /*explain=*/false)) {

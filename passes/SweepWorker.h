@@ -76,6 +76,19 @@ private:
   /// it was cut, with its points counted.
   bool prune(unsigned k, Context &c);
   const net::NetworkModel &networkFor(const NetworkIR &n);
+  /// The batch-range bound (passes/SweepProbe.cpp): the level of the
+  /// design workload's batch axis when it is the deepest and the objective
+  /// is stps, tps_per_device or tpot alone; -1 otherwise.
+  int batchLevel = -1;
+  void findBatchLevel();
+  /// Tightens \p j for the batches values[lo, hi) of level \p k with the
+  /// design evaluated at the smallest of them, at full clock.
+  void batchRangeBound(unsigned k, const std::vector<Value> &values,
+                       uint32_t lo, uint32_t hi, Judgement &j, Context &c);
+  /// Evaluates the committed point at full clock (no throttling); false
+  /// when it cannot be evaluated or does not fit in memory.
+  bool evaluateRelaxed(DesignMetrics &m);
+  void refreshDiags();
 
   std::unique_ptr<Instantiator> inst;
   SweepSpace space;

@@ -83,9 +83,10 @@ std::string statsText(const SweepReport &r) {
   return fmt::format(
       "points {}: evaluated {} ({} failed a require), pruned by bound {}, "
       "by constraint {}, infeasible {}, invalid {}; {:.2f} s, {:.0f} "
-      "evaluated points/s{}{}\n",
+      "evaluated points/s{}{}{}\n",
       r.size.str(), s.evaluated, s.rejected, s.prunedBound, s.prunedConstraint,
       s.infeasible, s.invalid, r.out.seconds, rate,
+      s.probes ? fmt::format(", {} bound probes", s.probes) : "",
       r.exhaustive             ? " (exhaustive)"
       : r.search.gap() > 0     ? fmt::format(" (certified within {:g}%)",
                                              100 * r.search.gap())
@@ -301,6 +302,7 @@ std::string ds::tool::sweepJson(const SweepReport &r) {
                      {"infeasible", int64_t(s.infeasible)},
                      {"invalid", int64_t(s.invalid)},
                      {"bound_violations", int64_t(s.boundViolations)},
+                     {"probes", int64_t(s.probes)},
                      {"seconds", r.out.seconds}};
   json::Value root = json::Object{{"schema", "deepstack-sweep/1"},
                                   {"sweep", sw.name},
