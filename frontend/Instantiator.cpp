@@ -390,6 +390,17 @@ Instantiator::axesReaching(llvm::StringRef decl) const {
   return it == impl->reaching.end() ? impl->none : it->second;
 }
 
+std::vector<Instantiator::Dependent>
+Instantiator::dependentsOf(unsigned axis) const {
+  std::vector<Dependent> out;
+  for (const DepKey &k : impl->axes[axis].fields)
+    if (const FieldSchema *f = DependencyGraph::field(k))
+      out.push_back({k.first->kind,
+                     Sema::qualifiedName(*k.first) + "." + f->path.str(),
+                     f->path});
+  return out;
+}
+
 Interval Instantiator::fieldInterval(
     llvm::StringRef qualified,
     const std::function<Interval(unsigned axis)> &axisIv) {

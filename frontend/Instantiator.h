@@ -76,6 +76,16 @@ public:
   /// which axes a cached quantity depends on.
   const std::vector<unsigned> &axesReaching(llvm::StringRef decl) const;
 
+  /// A field whose value follows an axis (through its binding or default).
+  struct Dependent {
+    DeclKind kind;
+    std::string qualified; ///< "decl.field", as field() takes it
+    llvm::StringRef field; ///< the schema path: "peak.bf16"
+  };
+  /// Every field that changes when axis \p axis does, directly or through
+  /// other fields (the CHECK rules excluded).
+  std::vector<Dependent> dependentsOf(unsigned axis) const;
+
   /// An enclosure of field \p qualified (as field() takes it) over every
   /// point where each axis a takes a value inside axisIv(a), for bounds at a
   /// search node where only some axes are assigned. Axis fields are

@@ -13,6 +13,17 @@ double ds::overlapTile(double c, double h, double l, double waves) {
   return std::min(tiled, c + h + l);
 }
 
+double ds::overlapFloor(double c, double h, double l) {
+  return std::min(h + std::max(c, h + l), c + h + l);
+}
+
+namespace {
+thread_local bool relaxed = false;
+} // namespace
+RelaxedScope::RelaxedScope() : saved(relaxed) { relaxed = true; }
+RelaxedScope::~RelaxedScope() { relaxed = saved; }
+bool ds::relaxedOverlap() { return relaxed; }
+
 double ds::overlapReduceScatter(double c, double h, double l, double r,
                                 double waves) {
   r = std::max(0.0, r);
@@ -91,7 +102,8 @@ ScheduledStep ds::scheduleStep(const OpGraph &g,
       int p = op.overlapsWith;
       const compute::OpCost &c = tiles[p].cost;
       double h = groupLatency[p], l = groupBandwidth[p];
-      double merged = overlapTile(c.time, h, l, c.waves);
+      double merged = relaxed ? overlapFloor(c.time, h, l)
+                              : overlapTile(c.time, h, l, c.waves);
       // This collective's share of what the group leaves exposed.
       double shareOf = (h + l) > 0 ? (k.latency + k.bandwidth) / (h + l) : 0;
       exposed = std::max(0.0, merged - c.time) * shareOf * op.count;

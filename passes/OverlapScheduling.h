@@ -51,6 +51,34 @@ ScheduledStep scheduleStep(const OpGraph &g, const std::vector<TiledOp> &tiles,
 double overlapTile(double compute, double latency, double bandwidth,
                    double waves);
 
+/// The least overlapTile can give for any number of waves:
+/// min(h + max(c, h + l), c + h + l). Every term of overlapTile's pipeline
+/// is at least c + h (the compute, then the last chunk's latency) and at
+/// least 2h + l (the first chunk's latency, then every byte), and the
+/// floor grows with c, h and l: it is what a relaxed evaluation charges.
+double overlapFloor(double compute, double latency, double bandwidth);
+
+/// While one is alive on a thread, designs are evaluated relaxed, as sweep
+/// bounds need: tile overlap at its floor over every chunking (the waves a
+/// tiling gives set the real chunking, and more cores or SRAM can mean
+/// fewer, coarser chunks). A relaxed step is never longer than the real
+/// one, and it is monotone in the cores and the SRAM as well as in the
+/// clock, the links and the batch (test/unit/SweepMonotoneTest.cpp).
+/// Throttling stays: a capped step takes its energy over the power the
+/// chip sustains, and the relaxed step has the same energy.
+class RelaxedScope {
+public:
+  RelaxedScope();
+  ~RelaxedScope();
+  RelaxedScope(const RelaxedScope &) = delete;
+  RelaxedScope &operator=(const RelaxedScope &) = delete;
+
+private:
+  bool saved;
+};
+/// True inside a RelaxedScope.
+bool relaxedOverlap();
+
 /// A GEMM fused with a ring reduce-scatter of its output (DESIGN.md 6.6 for
 /// a collective that adds): at every hop a GPU reads the partial chunk it
 /// received and its own partial of that chunk and forwards the sum. The

@@ -24,11 +24,12 @@ struct ClockKey {
   const ChipIR *chip;
   uint64_t generation;
   double time, energy, dramBytes, networkEnergy, devices;
+  bool relaxed; ///< the overlap floor changes the steps below full clock
   bool operator<(const ClockKey &o) const {
     return std::tie(chip, generation, time, energy, dramBytes, networkEnergy,
-                    devices) < std::tie(o.chip, o.generation, o.time, o.energy,
-                                        o.dramBytes, o.networkEnergy,
-                                        o.devices);
+                    devices, relaxed) <
+           std::tie(o.chip, o.generation, o.time, o.energy, o.dramBytes,
+                    o.networkEnergy, o.devices, o.relaxed);
   }
 };
 
@@ -39,12 +40,6 @@ std::map<ClockKey, std::pair<double, bool>> &settledClocks() {
 } // namespace
 
 void ds::clearSettledClocks() { settledClocks().clear(); }
-
-namespace {
-thread_local bool fullClock = false;
-} // namespace
-FullClockScope::FullClockScope() : saved(fullClock) { fullClock = true; }
-FullClockScope::~FullClockScope() { fullClock = saved; }
 
 StepShape ds::shapeFor(const DesignIR &d, Phase ph, int64_t context) {
   const WorkloadIR &w = *d.workload;
@@ -179,16 +174,11 @@ bool ds::runPhase(const DesignIR &d, const ParallelLayout &l, Phase ph,
   };
   ScheduledStep sum = averaged(1.0);
   r.clockScale = 1;
-  if (fullClock) {
-    r.step = sum;
-    if (observe)
-      observe("overlap-scheduling", r);
-    return true;
-  }
   // The settled clock is a function of the full-clock step and the chip:
   // memoize it (a sweep revisits the same steps on the same chips).
-  ClockKey key{&c, c.generation, sum.time, sum.computeEnergy, sum.dramBytes,
-               sum.networkEnergy, devices};
+  ClockKey key{&c,           c.generation,   sum.time,
+               sum.computeEnergy, sum.dramBytes, sum.networkEnergy,
+               devices,           relaxedOverlap()};
   auto known = settledClocks().find(key);
   if (known != settledClocks().end()) {
     r.clockScale = known->second.first;

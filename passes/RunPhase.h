@@ -20,20 +20,6 @@ bool runPhase(const DesignIR &d, const ParallelLayout &l, Phase ph,
 /// Forgets the memo of settled clocks.
 void clearSettledClocks();
 
-/// While one is alive on a thread, phases run at full clock: no thermal or
-/// power throttling. Sweep bounds evaluate this relaxation, which is never
-/// slower than the real design (throttling only stretches a step).
-class FullClockScope {
-public:
-  FullClockScope();
-  ~FullClockScope();
-  FullClockScope(const FullClockScope &) = delete;
-  FullClockScope &operator=(const FullClockScope &) = delete;
-
-private:
-  bool saved;
-};
-
 } // namespace ds
 
 #endif

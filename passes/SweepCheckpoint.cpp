@@ -103,18 +103,19 @@ bool readPoint(const json::Value &v, Point &p) {
 }
 
 /// 2: statistics with "rejected" (evaluated, then failed a require).
-/// 3: and "probes" (relaxed evaluations of the bounds).
+/// 3: and "probes" (relaxed evaluations of the bounds), "corners".
 constexpr int64_t kCheckpointVersion = 3;
 
 const char *const kStatNames[] = {"evaluated",         "rejected",
                                   "pruned_bound",      "pruned_constraint",
                                   "infeasible",        "invalid",
-                                  "bound_violations", "probes"};
-constexpr int kStats = 8;
+                                  "bound_violations", "probes",
+                                  "corners"};
+constexpr int kStats = 9;
 uint64_t *statField(SweepStats &s, int i) {
   uint64_t *f[] = {&s.evaluated,  &s.rejected, &s.prunedBound,
                    &s.prunedConstraint, &s.infeasible, &s.invalid,
-                   &s.boundViolations, &s.probes};
+                   &s.boundViolations, &s.probes, &s.corners};
   return f[i];
 }
 

@@ -25,7 +25,6 @@ void SweepSearch::Worker::descend(unsigned k, Context &c) {
   }
   // Copy: deeper levels may reuse the env's buffers for this level.
   std::vector<Value> values = *vals;
-  fprintf(stderr,"DBGd k %u n %zu\n",k,values.size());
   if (!c.exhaustive && space.sweep().objective &&
       values.size() > kRangeLeaf && numeric(values))
     return visitRange(k, values, 0, uint32_t(values.size()), c);
@@ -93,6 +92,7 @@ SweepSearch::Worker::judgeRange(unsigned k, const std::vector<Value> &values,
   Judgement j = judge(k, c);
   bound.clearRange();
   batchRangeBound(k, values, lo, hi, j, c);
+  cornerBound(k, j, c, &values, lo, hi);
   return j;
 }
 
@@ -114,6 +114,7 @@ void SweepSearch::Worker::visitChildren(unsigned k,
       continue;
     }
     Judgement j = judge(k + 1, c);
+    cornerBound(k + 1, j, c);
     j.index = i;
     if (j.cut != Judgement::Keep) {
       uint64_t n = subtreeSize(k + 1);

@@ -4,9 +4,12 @@
 // knows - launch-bound kernels, wave quantization, exposed collectives -
 // and is 10-20% above the best point of a large space. Where the model is
 // monotone in an axis, evaluating it at the subtree's best end bounds the
-// whole subtree far more tightly. Each such evaluation is a probe: it runs
-// at full clock (no throttling, which only ever stretches a step), so the
-// probe is never slower than any point it stands for.
+// whole subtree far more tightly. Each such evaluation is a probe: where
+// the tiling may differ it runs relaxed (passes/OverlapScheduling.h: tile
+// overlap at its floor over every chunking), so it is never slower than
+// any point it stands for. Throttling stays: under a power or temperature
+// cap a step takes its energy over the sustainable power, and a relaxed
+// step has the same energy.
 //
 // Batch ranges. A decode step never gets shorter with more requests: the
 // tokens per microbatch t = ceil(ceil(B / dp) / M) and the microbatches
@@ -14,12 +17,16 @@
 // operator's time grows with its rows (tiles, waves, KV reads, bytes of
 // every collective, experts hit), and TPOT = M * slowest stage (M >= pp)
 // or the sum of the stages, which grows with M too. So over batches
-// [a, b]: TPOT(B) >= TPOT_full(a) and
-//   stps(B) = B / TPOT(B) <= b / TPOT_full(a).
-// test/unit/SweepProbeTest.cpp checks the monotonicity on the examples.
+// [a, b]: TPOT(B) >= TPOT_relaxed(a) and
+//   stps(B) = B / TPOT(B) <= b / TPOT_relaxed(a),
+// relaxed: with tile overlap at its floor over every chunking (the real
+// chunking follows the waves, which can round up as a batch grows and
+// hide more of a collective). test/unit/SweepMonotoneTest.cpp checks the
+// monotonicity on random library designs.
 //
 //===----------------------------------------------------------------------===//
-#include "passes/RunPhase.h"
+#include "passes/OverlapScheduling.h"
+#include "llvm/ADT/Optional.h"
 #include "passes/SweepWorker.h"
 
 using namespace ds;
@@ -37,13 +44,15 @@ void SweepSearch::Worker::findBatchLevel() {
     batchLevel = int(last);
 }
 
-bool SweepSearch::Worker::evaluateRelaxed(DesignMetrics &m) {
+bool SweepSearch::Worker::evaluateRelaxed(DesignMetrics &m, bool floorOverlap) {
   std::string why;
   if (!env.commit(why))
     return false;
   const DesignIR &d = inst->design();
   refreshDiags();
-  FullClockScope full;
+  llvm::Optional<RelaxedScope> relaxed;
+  if (floorOverlap)
+    relaxed.emplace();
   return evaluateDesign(d, networkFor(*d.system->network), *diags, m, nullptr,
                         /*explain=*/false) &&
          m.feasible && m.tpot > 0;
@@ -66,7 +75,7 @@ void SweepSearch::Worker::batchRangeBound(unsigned k,
   env.assign(k, values[smallest]);
   DesignMetrics m;
   c.stats->probes += 1;
-  if (!evaluateRelaxed(m))
+  if (!evaluateRelaxed(m, /*floorOverlap=*/true))
     return;
   // The axis must be the batch the design runs (a reference axis above
   // may have picked another workload).
@@ -74,7 +83,7 @@ void SweepSearch::Worker::batchRangeBound(unsigned k,
   if (inst->design().workload->name != a.decl)
     return;
   const std::string &obj = space.sweep().objective->name;
-  double best = obj == "tpot" ? -m.tpot
+  double best = obj == "tpot"   ? -m.tpot
                 : obj == "stps" ? largest / m.tpot
                                 : largest / (m.tpot * double(m.devices));
   j.best = std::min(j.best, best);

@@ -19,6 +19,7 @@ void SweepStats::add(const SweepStats &o) {
   invalid += o.invalid;
   boundViolations += o.boundViolations;
   probes += o.probes;
+  corners += o.corners;
 }
 
 void SharedIncumbent::raise(double t) {

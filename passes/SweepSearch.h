@@ -23,6 +23,8 @@
 #include "passes/SweepSpace.h"
 #include "runtime/search/ResultSet.h"
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +43,7 @@ struct SweepStats {
   uint64_t boundViolations = 0;  ///< leaves better than their bound (a bug)
   uint64_t probes = 0;           ///< relaxed evaluations made by bounds
                                  ///< (not points; passes/SweepProbe.cpp)
+  uint64_t corners = 0;          ///< corner searches (SweepCorner.cpp)
   void add(const SweepStats &o);
   uint64_t visited() const {
     return evaluated + prunedBound + prunedConstraint + infeasible + invalid;
@@ -50,10 +53,33 @@ struct SweepStats {
 /// One task: the values of the first `splitDepth` levels.
 using TaskPrefix = std::vector<uint32_t>;
 
+/// Hardware corners whose relaxed best objective is known to lie below a
+/// value (passes/SweepCorner.cpp), shared by the workers of a process.
+/// Objectives are oriented: larger is better.
+class CornerRecords {
+public:
+  /// The lowest bound of a record under \p prefix (the values of the
+  /// levels above the monotone ones) whose corner is at least \p corner
+  /// in every coordinate (oriented: larger is better); +inf if none.
+  double dominating(const std::vector<double> &prefix,
+                    const std::vector<double> &corner);
+  void add(const std::vector<double> &prefix, std::vector<double> corner,
+           double below);
+
+private:
+  struct Record {
+    std::vector<double> corner;
+    double below;
+  };
+  std::mutex mu;
+  std::map<std::vector<double>, std::vector<Record>> byPrefix;
+};
+
 /// The incumbent shared by every worker of a process.
 struct SharedIncumbent {
   std::atomic<double> threshold{-std::numeric_limits<double>::infinity()};
   std::atomic<bool> stop{false};
+  CornerRecords corners;
   void raise(double t);
 };
 

@@ -70,6 +70,7 @@ SweepSearch::Worker::Worker(std::unique_ptr<Instantiator> instPtr)
   diags = std::make_unique<DiagEngine>(sm, nullStream());
   diags->setErrorLimit(0);
   findBatchLevel();
+  findCornerLevels();
 }
 SweepSearch::Worker::~Worker() = default;
 
@@ -154,8 +155,10 @@ SweepSearch::Worker::Judgement SweepSearch::Worker::judge(unsigned k,
     j.cut = Judgement::Infeasible;
     return j;
   }
+  // A corner search relaxes every require: a point below the corner may
+  // meet one the corner does not.
   for (const ExprPtr &r : sw.constraints)
-    if (evalInterval(*r, ie).hi == 0) {
+    if (!c.corner && evalInterval(*r, ie).hi == 0) {
       j.cut = Judgement::Constraint;
       return j;
     }
@@ -171,18 +174,26 @@ SweepSearch::Worker::Judgement SweepSearch::Worker::judge(unsigned k,
   return j;
 }
 
-bool SweepSearch::Worker::boundCuts(const Judgement &j, Context &c) {
+double SweepSearch::Worker::cutThreshold(const Context &c) {
+  if (c.corner)
+    return c.cornerThreshold;
   double threshold = std::max(incumbent.threshold(),
                               c.shared->threshold.load(std::memory_order_relaxed));
   // With --gap, a subtree that could beat the N-th best by less than the
   // gap is cut too: the answer is then certified within that gap.
   if (c.gap > 0 && std::isfinite(threshold))
     threshold += c.gap * std::fabs(threshold);
-  return j.best < threshold && incumbent.paretoExcludes(j.corner);
+  return threshold;
+}
+
+bool SweepSearch::Worker::boundCuts(const Judgement &j, Context &c) {
+  return j.best < cutThreshold(c) &&
+         (c.corner || incumbent.paretoExcludes(j.corner));
 }
 
 bool SweepSearch::Worker::prune(unsigned k, Context &c) {
   Judgement j = judge(k, c);
+  cornerBound(k, j, c);
   bool cut = j.cut != Judgement::Keep || (!c.exhaustive && boundCuts(j, c));
   if (!cut)
     return false;

@@ -20,6 +20,10 @@ public:
   explicit Worker(std::unique_ptr<Instantiator> inst);
   ~Worker();
 
+  /// The first level a corner bounds (passes/SweepCorner.cpp): levels from
+  /// it to the last hardware level are monotone; ~0u when none is.
+  unsigned cornerLevel() const { return cornerFrom; }
+
   /// The objective's bound at a task's root (-inf when it is cut).
   double rootBound(const TaskPrefix &prefix);
 
@@ -37,6 +41,14 @@ private:
     std::atomic<uint64_t> *covered; ///< points decided, for the progress
     std::atomic<double> *best;      ///< best objective, for the progress
     double gap = 0; ///< relative: cut what cannot beat the N-th by more
+    /// A corner search (passes/SweepCorner.cpp): leaves are evaluated
+    /// relaxed and never reported, requires are dropped (a relaxation),
+    /// and the search stops at the first leaf reaching `cornerThreshold`.
+    bool corner = false;
+    double cornerThreshold = 0;
+    double cornerBest = -std::numeric_limits<double>::infinity();
+    bool cornerUnusable = false; ///< a leaf the corner cannot stand for
+    bool cornerFloor = true; ///< leaves with the overlap floor
   };
   /// Adds \p n decided points to a statistic and to the live count.
   static void account(Context &c, uint64_t &field, uint64_t n) {
@@ -82,12 +94,38 @@ private:
   int batchLevel = -1;
   void findBatchLevel();
   /// Tightens \p j for the batches values[lo, hi) of level \p k with the
-  /// design evaluated at the smallest of them, at full clock.
+  /// design evaluated relaxed at the smallest of them.
   void batchRangeBound(unsigned k, const std::vector<Value> &values,
                        uint32_t lo, uint32_t hi, Judgement &j, Context &c);
-  /// Evaluates the committed point at full clock (no throttling); false
+  /// Hardware corners (passes/SweepCorner.cpp): levels [cornerFrom,
+  /// hardwareLevels) are hardware axes the model is monotone in, with
+  /// cornerDir +1 (larger is better) or -1; ~0u when there are none.
+  unsigned cornerFrom = ~0u;
+  std::vector<int> cornerDir;
+  /// Per level: a link's bandwidth or latency, which leaves every tiling
+  /// (and so the real tile overlap) as it is.
+  std::vector<bool> cornerLink;
+  void findCornerLevels();
+  /// Tightens \p j (the node below level \p k, or the values [lo, hi) of
+  /// level k when \p range) with the relaxed best of its best corner.
+  void cornerBound(unsigned k, Judgement &j, Context &c,
+                   const std::vector<Value> *range = nullptr, uint32_t lo = 0,
+                   uint32_t hi = 0);
+  /// Every field that follows an open corner level at its best end.
+  bool dependentsAtBest(unsigned k, const std::vector<Interval> &open);
+  /// The relaxed search below level \p k in corner mode: true once a leaf
+  /// reaches c.cornerThreshold.
+  bool cornerDescend(unsigned k, Context &c);
+  bool cornerVisit(unsigned k, const std::vector<Value> &values, uint32_t lo,
+                   uint32_t hi, Context &c);
+  /// Corners that reached a value (a lower bound of their best).
+  std::map<std::vector<double>, double> cornerReached;
+  /// The threshold a subtree must reach to matter (gap included).
+  double cutThreshold(const Context &c);
+  /// Evaluates the committed point (with \p floorOverlap, tile overlap at
+  /// its floor: passes/OverlapScheduling.h); false
   /// when it cannot be evaluated or does not fit in memory.
-  bool evaluateRelaxed(DesignMetrics &m);
+  bool evaluateRelaxed(DesignMetrics &m, bool floorOverlap);
   void refreshDiags();
 
   std::unique_ptr<Instantiator> inst;

@@ -86,7 +86,9 @@ std::string statsText(const SweepReport &r) {
       "evaluated points/s{}{}{}\n",
       r.size.str(), s.evaluated, s.rejected, s.prunedBound, s.prunedConstraint,
       s.infeasible, s.invalid, r.out.seconds, rate,
-      s.probes ? fmt::format(", {} bound probes", s.probes) : "",
+      s.probes ? fmt::format(", {} bound probes ({} corner searches)",
+                             s.probes, s.corners)
+               : "",
       r.exhaustive             ? " (exhaustive)"
       : r.search.gap() > 0     ? fmt::format(" (certified within {:g}%)",
                                              100 * r.search.gap())
@@ -303,6 +305,7 @@ std::string ds::tool::sweepJson(const SweepReport &r) {
                      {"invalid", int64_t(s.invalid)},
                      {"bound_violations", int64_t(s.boundViolations)},
                      {"probes", int64_t(s.probes)},
+                     {"corners", int64_t(s.corners)},
                      {"seconds", r.out.seconds}};
   json::Value root = json::Object{{"schema", "deepstack-sweep/1"},
                                   {"sweep", sw.name},

@@ -138,7 +138,8 @@ def main(argv):
         if doc["schema"] != "deepstack-sweep/1":
             fail(f"schema {doc['schema']}")
         stats = {"evaluated", "rejected", "pruned_bound", "pruned_constraint",
-                 "infeasible", "invalid", "bound_violations", "seconds"}
+                 "infeasible", "invalid", "bound_violations", "probes",
+                 "corners", "seconds"}
         if set(doc["stats"]) != stats:
             fail(f"stats keys {sorted(doc['stats'])}")
         for k in stats - {"seconds"}:

@@ -1,0 +1,381 @@
+//===- SweepCorner.cpp - Bounding hardware subtrees by their best corner --===//
+//
+// The roofline of a hardware subtree (passes/SweepBound.cpp) sits 10-20%
+// above what the model reaches, so near the optimum of a large space it
+// cannot separate millions of configurations. But the model is monotone in
+// some hardware axes: more cores (with peak rates that grow with them), a
+// faster clock, more SRAM per core, wider links and shorter hops never slow
+// a step, provided tile overlap is charged its floor over every chunking
+// wherever the tiling may change (passes/OverlapScheduling.h; the real
+// chunking follows the waves, which more cores or SRAM can make coarser).
+// Links change no tiling, so below a node where only links are open the
+// real model itself is monotone. Throttling keeps its place: under a power
+// or temperature cap a step takes its energy over the power the chip can
+// sustain, and the relaxed step has the same energy
+// (test/unit/SweepMonotoneTest.cpp checks all this on library designs).
+//
+// So the best any point of a subtree can do, with the requires dropped, is
+// at most the best its corner does - every open monotone axis at its best
+// value - over the schedule and workload axes below. That best is found by
+// a search of its own (corner mode: leaves relaxed, never reported, pruned
+// by the roofline and the batch probes, stopped at the first leaf that
+// reaches the incumbent); when no leaf reaches it, the subtree is cut.
+//
+// A corner below the incumbent also bounds every hardware point it
+// dominates (each monotone coordinate no better; for a links-only corner,
+// the other coordinates equal), so records of such corners, shared by the
+// workers, cut later subtrees without a search: scanning a monotone axis
+// from its best value, the first corner below the incumbent ends the scan.
+//
+// Conditions, checked here: the objective is stps, tps_per_device or tpot
+// alone, without a Pareto front; the monotone levels come after every other
+// hardware level (whatever is not monotone - memory layers, the network's
+// shape - is assigned first); every field that follows an open monotone axis
+// is a peak rate, a bandwidth, a clock, an SRAM size or a latency and sits
+// at its best end at the corner, or only prices area, cost or energy; a
+// cores axis needs every peak rate of its chip to follow it, no less than
+// proportionally; no schedule-side axis takes its values from a monotone
+// one. A corner whose point is invalid (a die over its area budget) bounds
+// nothing.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/OverlapScheduling.h"
+#include "passes/SweepWorker.h"
+
+#include <cmath>
+
+using namespace ds;
+
+namespace {
+/// +1: the model is never slower when the field grows; -1: when it falls;
+/// 0: neither is known.
+int timeDirection(DeclKind kind, llvm::StringRef field) {
+  if (kind == DeclKind::Chip)
+    return field == "cores" || field == "clock" || field == "sram_per_core" ||
+                   field == "sram_bandwidth" || field == "l2_bandwidth" ||
+                   field.startswith("peak.")
+               ? 1
+           : field == "launch" ? -1
+                               : 0;
+  if (kind == DeclKind::Level || kind == DeclKind::Network) {
+    llvm::StringRef last = field.rsplit('.').second;
+    if (last.empty())
+      last = field;
+    return last == "link" ? 1 : last == "latency" ? -1 : 0;
+  }
+  return 0;
+}
+
+/// Fields that price area, cost or energy: a relaxed step's time never
+/// reads them (energy only sets how far the clock throttles).
+bool timeNeutral(DeclKind kind, llvm::StringRef field) {
+  return kind == DeclKind::Chip &&
+         (field.startswith("area.") || field.startswith("cost.") ||
+          field.startswith("energy."));
+}
+} // namespace
+
+double CornerRecords::dominating(const std::vector<double> &prefix,
+                                 const std::vector<double> &corner) {
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = byPrefix.find(prefix);
+  double best = std::numeric_limits<double>::infinity();
+  if (it == byPrefix.end())
+    return best;
+  for (const Record &r : it->second) {
+    bool dominates = r.below < best;
+    for (size_t i = 0; dominates && i < corner.size(); ++i)
+      dominates = r.corner[i] >= corner[i];
+    if (dominates)
+      best = r.below;
+  }
+  return best;
+}
+
+void CornerRecords::add(const std::vector<double> &prefix,
+                        std::vector<double> corner, double below) {
+  std::lock_guard<std::mutex> lock(mu);
+  std::vector<Record> &list = byPrefix[prefix];
+  if (list.size() < 100000) // a bounded memo: dropping one only costs time
+    list.push_back({std::move(corner), below});
+}
+
+void SweepSearch::Worker::findCornerLevels() {
+  cornerFrom = ~0u;
+  const SweepIR &sw = space.sweep();
+  unsigned hw = space.hardwareLevels();
+  if (!sw.objective || sw.objective->kind != Expr::Metric)
+    return;
+  const std::string &m = sw.objective->name;
+  if (!(sw.maximize ? (m == "stps" || m == "tps_per_device") : m == "tpot") ||
+      !sw.pareto.empty() || hw == 0)
+    return;
+  cornerDir.assign(hw, 0);
+  cornerLink.assign(hw, false);
+  for (unsigned l = 0; l < hw; ++l) {
+    unsigned a = space.order()[l];
+    const SweepAxis &axis = sw.axes[a];
+    int dir = timeDirection(axis.declKind, axis.field);
+    bool link =
+        axis.declKind == DeclKind::Level || axis.declKind == DeclKind::Network;
+    if (axis.derived || !space.constantValues(l))
+      dir = 0;
+    bool peaksFollow = true;
+    for (const Instantiator::Dependent &d : inst->dependentsOf(a)) {
+      if (timeNeutral(d.kind, d.field))
+        continue;
+      if (timeDirection(d.kind, d.field) == 0)
+        dir = 0;
+      link &= d.kind == DeclKind::Level || d.kind == DeclKind::Network;
+    }
+    cornerLink[l] = link;
+    if (axis.declKind == DeclKind::Chip && axis.field == "cores") {
+      // Every peak rate must follow the cores (checked per corner too).
+      unsigned peaks = 0, following = 0;
+      for (const FieldSchema &f : kindSchema(DeclKind::Chip).fields)
+        peaks += f.path.startswith("peak.");
+      for (const Instantiator::Dependent &d : inst->dependentsOf(a))
+        following += d.kind == DeclKind::Chip && d.field.startswith("peak.");
+      peaksFollow = following == peaks;
+    }
+    cornerDir[l] = peaksFollow ? dir : 0;
+  }
+  unsigned from = hw;
+  while (from > 0 && cornerDir[from - 1] != 0)
+    --from;
+  // The corner searches the schedules of its own point: the values of a
+  // schedule-side axis must not follow a monotone hardware axis.
+  std::vector<int> levelOf(sw.axes.size(), 0);
+  for (unsigned l = 0; l < space.depth(); ++l)
+    levelOf[space.order()[l]] = int(l);
+  auto monotone = [&](unsigned a) {
+    return levelOf[a] >= int(from) && levelOf[a] < int(hw);
+  };
+  for (unsigned l = hw; l < space.depth(); ++l) {
+    const Expr &values = *sw.axes[space.order()[l]].values;
+    forEachAxis(values, [&](int a) {
+      if (monotone(unsigned(a)))
+        from = hw;
+    });
+    forEachField(values, [&](llvm::StringRef f) {
+      for (size_t dot = f.rfind('.'); dot != llvm::StringRef::npos;
+           dot = f.substr(0, dot).rfind('.'))
+        for (unsigned a : inst->axesReaching(f.substr(0, dot)))
+          if (monotone(a))
+            from = hw;
+    });
+  }
+  if (from < hw)
+    cornerFrom = from;
+}
+
+bool SweepSearch::Worker::dependentsAtBest(unsigned k,
+                                           const std::vector<Interval> &open) {
+  const SweepIR &sw = space.sweep();
+  std::string why;
+  if (!env.commit(space.hardwareLevels(), why))
+    return false;
+  auto axisIv = [&](unsigned a) { return open[a]; };
+  for (unsigned l = k; l < space.hardwareLevels(); ++l) {
+    unsigned a = space.order()[l];
+    for (const Instantiator::Dependent &d : inst->dependentsOf(a)) {
+      if (timeNeutral(d.kind, d.field))
+        continue;
+      int dir = timeDirection(d.kind, d.field);
+      auto v = inst->field(d.qualified);
+      Interval iv = inst->fieldInterval(d.qualified, axisIv);
+      if (!v || v->kind != Value::Number || dir == 0 ||
+          !(dir > 0 ? v->num >= iv.hi * (1 - 1e-12)
+                    : v->num <= iv.lo * (1 + 1e-12)))
+        return false;
+      // A peak rate per core no lower anywhere below than at the corner
+      // (a fixed peak spread over more cores would make each slower).
+      if (sw.axes[a].field == "cores" && d.field.startswith("peak.")) {
+        double coresHi = env.numericAxes()[a];
+        auto fewest = [&](unsigned b) {
+          return b == a ? Interval::point(open[a].lo) : open[b];
+        };
+        Interval atFewest = inst->fieldInterval(d.qualified, fewest);
+        if (!(atFewest.hi / open[a].lo <= v->num / coresHi * (1 + 1e-12)))
+          return false;
+      }
+    }
+  }
+  return true;
+}
+
+void SweepSearch::Worker::cornerBound(unsigned k, Judgement &j, Context &c,
+                                      const std::vector<Value> *range,
+                                      uint32_t lo, uint32_t hi) {
+  unsigned hw = space.hardwareLevels();
+  if (cornerFrom == ~0u || k < cornerFrom || k >= hw || c.exhaustive ||
+      c.corner || j.cut != Judgement::Keep || boundCuts(j, c))
+    return;
+  double threshold = cutThreshold(c);
+  if (!std::isfinite(threshold))
+    return; // nothing to beat yet
+  // The open levels' hulls (for the dependents), then the corner.
+  unsigned nAxes = unsigned(space.sweep().axes.size());
+  std::vector<Interval> open(nAxes);
+  for (unsigned a = 0; a < nAxes; ++a)
+    open[a] = Interval::point(env.numericAxes()[a]);
+  std::string error;
+  for (unsigned l = k; l < hw; ++l) {
+    const std::vector<Value> *vals = nullptr;
+    uint32_t from = 0, to = 0;
+    if (l == k && range) {
+      vals = range;
+      from = lo;
+      to = hi;
+    } else {
+      if (!env.values(l, vals, error) || vals->empty())
+        return;
+      to = uint32_t(vals->size());
+    }
+    uint32_t best = from;
+    Interval hull = Interval::point((*vals)[from].num);
+    for (uint32_t i = from; i < to; ++i) {
+      if ((*vals)[i].kind != Value::Number)
+        return;
+      hull = hull.hull(Interval::point((*vals)[i].num));
+      if (cornerDir[l] * (*vals)[i].num > cornerDir[l] * (*vals)[best].num)
+        best = i;
+    }
+    open[space.order()[l]] = hull;
+    env.assign(l, (*vals)[best]);
+  }
+  // Links leave every tiling as it is, so below a node where only links
+  // are open the real tile overlap is monotone and the corner runs at full
+  // clock alone; elsewhere with the overlap floor too. A record of the
+  // first kind stands only for points that share its other values.
+  bool floor = false;
+  for (unsigned l = k; l < hw; ++l)
+    floor |= !cornerLink[l];
+  std::vector<double> prefix{floor ? 2.0 : 1.0}, corner;
+  const std::vector<double> &num = env.numericAxes();
+  for (unsigned l = 0; l < hw; ++l) {
+    double v = num[space.order()[l]];
+    if (l < cornerFrom || (!floor && !cornerLink[l]))
+      prefix.push_back(v);
+    else
+      corner.push_back(cornerDir[l] * v);
+  }
+  double below = c.shared->corners.dominating(prefix, corner);
+  if (!floor) {
+    // A floor record dominating this corner bounds it too.
+    std::vector<double> floorPrefix{2.0}, floorCorner;
+    for (unsigned l = 0; l < hw; ++l) {
+      double v = num[space.order()[l]];
+      if (l < cornerFrom)
+        floorPrefix.push_back(v);
+      else
+        floorCorner.push_back(cornerDir[l] * v);
+    }
+    below =
+        std::min(below, c.shared->corners.dominating(floorPrefix, floorCorner));
+  }
+  if (below <= threshold) {
+    j.best = std::min(j.best, std::nextafter(below, -HUGE_VAL));
+    return;
+  }
+  std::vector<double> key = prefix;
+  key.insert(key.end(), corner.begin(), corner.end());
+  auto reached = cornerReached.find(key);
+  if (reached != cornerReached.end() && reached->second >= threshold)
+    return;
+  if (!dependentsAtBest(k, open))
+    return;
+  // The relaxed search of the corner's schedules.
+  SweepStats scratch;
+  std::atomic<uint64_t> leaves{0}, covered{0};
+  std::atomic<double> best{0};
+  Context cc{nullptr, &scratch, c.shared, false, &leaves, &covered, &best};
+  cc.corner = true;
+  cc.cornerThreshold = threshold;
+  cc.cornerFloor = floor;
+  bool hit = cornerDescend(hw, cc);
+  c.stats->probes += scratch.probes;
+  c.stats->corners += 1;
+  if (cc.cornerUnusable || c.shared->stop.load(std::memory_order_relaxed))
+    return;
+  if (hit) {
+    if (cornerReached.size() > 100000)
+      cornerReached.clear();
+    cornerReached[key] = cc.cornerBest;
+    return;
+  }
+  // Every leaf below the corner stays under the threshold.
+  c.shared->corners.add(prefix, std::move(corner), threshold);
+  j.best = std::min(j.best, std::nextafter(threshold, -HUGE_VAL));
+}
+
+bool SweepSearch::Worker::cornerDescend(unsigned k, Context &c) {
+  if (c.cornerUnusable || c.shared->stop.load(std::memory_order_relaxed))
+    return false;
+  if (k == space.depth()) {
+    c.stats->probes += 1;
+    std::string why;
+    if (!env.commit(why)) {
+      // An invalid point: if the corner's hardware is what fails, the
+      // corner stands for nothing.
+      c.cornerUnusable = true;
+      return false;
+    }
+    DesignMetrics m;
+    if (!evaluateRelaxed(m, c.cornerFloor))
+      return false; // does not fit: the same below every corner point
+    const std::string &obj = space.sweep().objective->name;
+    double v = obj == "tpot"   ? -m.tpot
+               : obj == "stps" ? m.stps
+                               : m.tokensPerDevice;
+    c.cornerBest = std::max(c.cornerBest, v);
+    return v >= c.cornerThreshold;
+  }
+  const std::vector<Value> *vals = nullptr;
+  std::string error;
+  if (!env.values(k, vals, error)) {
+    c.cornerUnusable = true;
+    return false;
+  }
+  std::vector<Value> values = *vals;
+  return cornerVisit(k, values, 0, uint32_t(values.size()), c);
+}
+
+bool SweepSearch::Worker::cornerVisit(unsigned k,
+                                      const std::vector<Value> &values,
+                                      uint32_t lo, uint32_t hi, Context &c) {
+  if (hi - lo > kRangeLeaf && numeric(values)) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    Judgement halves[2] = {judgeRange(k, values, lo, mid, c),
+                           judgeRange(k, values, mid, hi, c)};
+    std::pair<uint32_t, uint32_t> spans[2] = {{lo, mid}, {mid, hi}};
+    int order[2] = {0, 1};
+    if (halves[1].best > halves[0].best)
+      std::swap(order[0], order[1]);
+    for (int h : order)
+      if (halves[h].cut == Judgement::Keep && !boundCuts(halves[h], c) &&
+          cornerVisit(k, values, spans[h].first, spans[h].second, c))
+        return true;
+    return false;
+  }
+  const FieldSchema *field = fieldOf(k);
+  std::vector<Judgement> children;
+  for (uint32_t i = lo; i < hi; ++i) {
+    env.assign(k, values[i]);
+    if (field && !acceptable(*field, values[i]))
+      continue;
+    Judgement j = judge(k + 1, c);
+    j.index = i;
+    if (j.cut == Judgement::Keep && !boundCuts(j, c))
+      children.push_back(std::move(j));
+  }
+  std::stable_sort(
+      children.begin(), children.end(),
+      [](const Judgement &a, const Judgement &b) { return a.best > b.best; });
+  for (const Judgement &j : children) {
+    env.assign(k, values[j.index]);
+    if (cornerDescend(k + 1, c))
+      return true;
+  }
+  return false;
+}
