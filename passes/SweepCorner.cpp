@@ -345,16 +345,9 @@ bool SweepSearch::Worker::cornerVisit(unsigned k,
                                       const std::vector<Value> &values,
                                       uint32_t lo, uint32_t hi, Context &c) {
   if (hi - lo > kRangeLeaf && numeric(values)) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    Judgement halves[2] = {judgeRange(k, values, lo, mid, c),
-                           judgeRange(k, values, mid, hi, c)};
-    std::pair<uint32_t, uint32_t> spans[2] = {{lo, mid}, {mid, hi}};
-    int order[2] = {0, 1};
-    if (halves[1].best > halves[0].best)
-      std::swap(order[0], order[1]);
-    for (int h : order)
-      if (halves[h].cut == Judgement::Keep && !boundCuts(halves[h], c) &&
-          cornerVisit(k, values, spans[h].first, spans[h].second, c))
+    for (const Half &h : judgeHalves(k, values, lo, hi, c))
+      if (h.judgement.cut == Judgement::Keep && !boundCuts(h.judgement, c) &&
+          cornerVisit(k, values, h.lo, h.hi, c))
         return true;
     return false;
   }

@@ -59,16 +59,9 @@ void SweepSearch::Worker::visitRange(unsigned k,
                                      uint32_t lo, uint32_t hi, Context &c) {
   if (hi - lo <= kRangeLeaf)
     return visitChildren(k, values, lo, hi, c);
-  uint32_t mid = lo + (hi - lo) / 2;
-  Judgement halves[2] = {judgeRange(k, values, lo, mid, c),
-                         judgeRange(k, values, mid, hi, c)};
-  std::pair<uint32_t, uint32_t> spans[2] = {{lo, mid}, {mid, hi}};
-  int order[2] = {0, 1};
-  if (halves[1].best > halves[0].best)
-    std::swap(order[0], order[1]);
-  for (int h : order) {
-    const Judgement &j = halves[h];
-    uint32_t a = spans[h].first, b = spans[h].second;
+  for (const Half &h : judgeHalves(k, values, lo, hi, c)) {
+    const Judgement &j = h.judgement;
+    uint32_t a = h.lo, b = h.hi;
     if (j.cut != Judgement::Keep) {
       uint64_t n = rangeSize(k, values, a, b);
       account(c, j.cut == Judgement::Constraint ? c.stats->prunedConstraint
@@ -80,6 +73,17 @@ void SweepSearch::Worker::visitRange(unsigned k,
       visitRange(k, values, a, b, c);
     }
   }
+}
+
+std::array<SweepSearch::Worker::Half, 2>
+SweepSearch::Worker::judgeHalves(unsigned k, const std::vector<Value> &values,
+                                 uint32_t lo, uint32_t hi, Context &c) {
+  uint32_t mid = lo + (hi - lo) / 2;
+  std::array<Half, 2> halves{Half{judgeRange(k, values, lo, mid, c), lo, mid},
+                             Half{judgeRange(k, values, mid, hi, c), mid, hi}};
+  if (halves[1].judgement.best > halves[0].judgement.best)
+    std::swap(halves[0], halves[1]);
+  return halves;
 }
 
 SweepSearch::Worker::Judgement

@@ -7,6 +7,7 @@
 #include "passes/SweepSearch.h"
 #include "ir/Schema.h"
 #include "llvm/ADT/DenseMap.h"
+#include <array>
 #include <map>
 
 namespace ds {
@@ -75,6 +76,14 @@ private:
                      uint32_t lo, uint32_t hi, Context &c);
   Judgement judgeRange(unsigned k, const std::vector<Value> &values,
                        uint32_t lo, uint32_t hi, Context &c);
+  /// The two halves of values[lo, hi) of level \p k, judged, the more
+  /// promising first.
+  struct Half {
+    Judgement judgement;
+    uint32_t lo, hi;
+  };
+  std::array<Half, 2> judgeHalves(unsigned k, const std::vector<Value> &values,
+                                  uint32_t lo, uint32_t hi, Context &c);
   uint64_t rangeSize(unsigned k, const std::vector<Value> &values,
                      uint32_t lo, uint32_t hi);
   void leaf(Context &c);
