@@ -329,7 +329,7 @@ bool SweepSearch::Worker::cornerDescend(unsigned k, Context &c) {
                : obj == "stps" ? m.stps
                                : m.tokensPerDevice;
     c.cornerBest = std::max(c.cornerBest, v);
-    return v >= c.cornerThreshold;
+    return widened(v, m.decode.clockScale) >= c.cornerThreshold;
   }
   const std::vector<Value> *vals = nullptr;
   std::string error;

@@ -86,5 +86,5 @@ void SweepSearch::Worker::batchRangeBound(unsigned k,
   double best = obj == "tpot"   ? -m.tpot
                 : obj == "stps" ? largest / m.tpot
                                 : largest / (m.tpot * double(m.devices));
-  j.best = std::min(j.best, best);
+  j.best = std::min(j.best, widened(best, m.decode.clockScale));
 }

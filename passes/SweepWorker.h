@@ -131,6 +131,15 @@ private:
   std::map<std::vector<double>, double> cornerReached;
   /// The threshold a subtree must reach to matter (gap included).
   double cutThreshold(const Context &c);
+  /// A probe's objective, widened to cover how the clock of a throttled
+  /// step is found: by bisection to (1 - 0.05) / 2^14 = 5.8e-5 of the
+  /// clock scale s (passes/RunPhase.cpp), from below, so the probe's step
+  /// may be up to 5.8e-5 / s longer than at its exact settled clock (a real
+  /// point's own rounding only makes it slower). 1e-4 / s covers it.
+  static double widened(double objective, double clockScale) {
+    double slack = clockScale < 1 ? 1e-4 / clockScale : 0;
+    return objective + slack * std::fabs(objective);
+  }
   /// Evaluates the committed point (with \p floorOverlap, tile overlap at
   /// its floor: passes/OverlapScheduling.h); false
   /// when it cannot be evaluated or does not fit in memory.

@@ -191,3 +191,22 @@ TEST(SweepMonotone, MoreRequestsNeverShortenAStep) {
   EXPECT_GE(pairs, 100);
   EXPECT_GE(throttled, 10);
 }
+
+// The overlap floor by hand, and below overlapTile for every chunking.
+TEST(SweepMonotone, OverlapFloorByHand) {
+  // Compute-bound: c = 10, h = 1, l = 4: min(1 + max(10, 5), 15) = 11.
+  EXPECT_DOUBLE_EQ(overlapFloor(10, 1, 4), 11);
+  // Network-bound: c = 2: min(1 + max(2, 5), 7) = 6.
+  EXPECT_DOUBLE_EQ(overlapFloor(2, 1, 4), 6);
+  // Latency above the compute: c = 1, h = 3, l = 0: min(3 + 3, 4) = 4,
+  // the serial sum (no chunking hides anything).
+  EXPECT_DOUBLE_EQ(overlapFloor(1, 3, 0), 4);
+  // overlapTile(10, 1, 4, 4 waves) = 10/4 + max(7.5, 1 + 3) + 1 + 1 = 12.
+  EXPECT_DOUBLE_EQ(overlapTile(10, 1, 4, 4), 12);
+  for (double c : {0.5, 2.0, 10.0})
+    for (double h : {0.0, 1.0, 3.0})
+      for (double l : {0.0, 4.0, 20.0})
+        for (double w : {0.2, 1.0, 1.6, 3.0, 17.0, 1000.0})
+          EXPECT_LE(overlapFloor(c, h, l), overlapTile(c, h, l, w) + 1e-12)
+              << c << " " << h << " " << l << " " << w;
+}
