@@ -14,15 +14,17 @@
 #include "frontend/Driver.h"
 #include "passes/Evaluate.h"
 #include "passes/OverlapScheduling.h"
-#include "llvm/ADT/Optional.h"
 #include "passes/Tiling.h"
 #include "runtime/network/Fabric.h"
 #include "runtime/network/NetworkModel.h"
+#include "llvm/ADT/Optional.h"
 
 #include "llvm/Support/raw_ostream.h"
 #include <fmt/format.h>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <random>
+#include <sstream>
 
 using namespace ds;
 
@@ -62,20 +64,20 @@ struct Spec {
   }
 };
 
-/// TPOT with \p settings (throttled; with \p floorOverlap, tile overlap at
-/// its floor); 0 when the design does not fit.
 /// Designs evaluated whose clock throttled (so that the checks cover it).
 int throttled = 0;
 
-double relaxedTpot(const Spec &s, std::vector<std::string> settings,
-                   bool floorOverlap = true) {
+/// TPOT of design `d` of \p text with \p settings (throttled; with
+/// \p floorOverlap, tile overlap at its floor); 0 when it does not fit.
+double relaxedTpotOf(const std::string &text, std::vector<std::string> settings,
+                     bool floorOverlap = true) {
   clearOperatorCache(); // keyed on ChipIR addresses a new compilation reuses
   std::string errors;
   llvm::raw_string_ostream errs(errors);
   FrontendOptions o;
   o.settings = std::move(settings);
   Compilation comp(o, errs);
-  if (!comp.runBuffer(s.text(), "monotone.ds"))
+  if (!comp.runBuffer(text, "monotone.ds"))
     return -1;
   const DesignIR *d = comp.module()->findDesign("d");
   net::NetworkModel network(net::FabricSpec::fromIR(*d->system->network));
@@ -88,6 +90,11 @@ double relaxedTpot(const Spec &s, std::vector<std::string> settings,
     return 0;
   throttled += m.decode.clockScale < 1;
   return m.tpot;
+}
+
+double relaxedTpot(const Spec &s, std::vector<std::string> settings,
+                   bool floorOverlap = true) {
+  return relaxedTpotOf(s.text(), std::move(settings), floorOverlap);
 }
 
 Spec randomSpec(std::mt19937_64 &gen) {
@@ -209,4 +216,60 @@ TEST(SweepMonotone, OverlapFloorByHand) {
         for (double w : {0.2, 1.0, 1.6, 3.0, 17.0, 1000.0})
           EXPECT_LE(overlapFloor(c, h, l), overlapTile(c, h, l, w) + 1e-12)
               << c << " " << h << " " << l << " " << w;
+}
+
+// examples/dse-2.5e14.ds, where the corners bound the search: every value
+// of its cores, SRAM and clock axes in turn, on stacks that throttle (12
+// and 16 layers, all connected) and one that does not, at schedules near
+// its optimum.
+TEST(SweepMonotone, TheLargeExampleAlongEachCornerAxis) {
+  std::string path =
+      std::string(DEEPSTACK_SOURCE_DIR) + "/examples/dse-2.5e14.ds";
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  // Imports resolve against lib/ (found without -I).
+  int pairs = 0;
+  throttled = 0;
+  for (int layers : {8, 12, 16})
+    for (const char *sched : {"s.tp=1", "s.tp=8"})
+      for (const char *batch : {"chat.batch=1024", "chat.batch=8192"}) {
+        std::vector<std::string> base = {
+            fmt::format("stack3d.layers={}", layers),
+            fmt::format("stack3d.connected_layers={}", layers),
+            sched,
+            std::string("s.dp=") + (sched[5] == '1' ? "128" : "16"),
+            batch,
+            "fabric8x16.board.link=1800 GB/s"};
+        auto along = [&](const std::string &field,
+                         std::vector<std::string> values) {
+          double last = 0;
+          for (const std::string &v : values) {
+            std::vector<std::string> set = base;
+            set.push_back(field + "=" + v);
+            double t = relaxedTpotOf(text.str(), set);
+            ASSERT_GE(t, 0) << field << "=" << v;
+            if (t == 0)
+              return;
+            if (last > 0) {
+              EXPECT_LE(t, last * (1 + 1e-9))
+                  << layers << " layers " << sched << ": " << field << "=" << v;
+              ++pairs;
+            }
+            last = t;
+          }
+        };
+        std::vector<std::string> cores, sram, clock;
+        for (int c = 96; c <= 192; c += 4)
+          cores.push_back(std::to_string(c));
+        for (int k = 128; k <= 256; k += 8)
+          sram.push_back(std::to_string(k) + " KiB");
+        for (int i = 0; i <= 32; i += 2)
+          clock.push_back(fmt::format("{} GHz", 1.2 + 0.025 * i));
+        along("acc3d.cores", cores);
+        along("acc3d.sram_per_core", sram);
+        along("acc3d.clock", clock);
+      }
+  EXPECT_GE(pairs, 600);
+  EXPECT_GE(throttled, 40);
 }
