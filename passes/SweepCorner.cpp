@@ -254,9 +254,9 @@ void SweepSearch::Worker::cornerBound(unsigned k, Judgement &j, Context &c,
     env.assign(l, (*vals)[best]);
   }
   // Links leave every tiling as it is, so below a node where only links
-  // are open the real tile overlap is monotone and the corner runs at full
-  // clock alone; elsewhere with the overlap floor too. A record of the
-  // first kind stands only for points that share its other values.
+  // are open the real model is monotone and the corner runs it; elsewhere
+  // with the overlap floor. A record of the first kind stands only for
+  // points that share its other values.
   bool floor = false;
   for (unsigned l = k; l < hw; ++l)
     floor |= !cornerLink[l];
