@@ -27,14 +27,17 @@
 // workers, cut later subtrees without a search: scanning a monotone axis
 // from its best value, the first corner below the incumbent ends the scan.
 //
-// Conditions, checked here: the objective is stps, tps_per_device or tpot
+// Conditions, checked here (the fields over the whole region a corner
+// dominates, since its record stands for all of it): the objective is
+// stps, tps_per_device or tpot
 // alone, without a Pareto front; the monotone levels come after every other
 // hardware level (whatever is not monotone - memory layers, the network's
 // shape - is assigned first); every field that follows an open monotone axis
 // is a peak rate, a bandwidth, a clock, an SRAM size, a latency or an
 // energy per operation and sits at its best end at the corner, or only
 // prices area or cost; a cores axis needs every peak rate of its chip to
-// follow it, no less than proportionally; no schedule-side axis takes its
+// follow it, with a peak per core no higher at fewer cores; no
+// schedule-side axis takes its
 // values from a monotone one. A corner whose point is invalid (a die over
 // its area budget) bounds nothing.
 //
@@ -42,7 +45,8 @@
 // its energy over the power the chip sustains, and that energy depends on
 // the tiling (padding, SRAM/L2/DRAM traffic), which more cores or SRAM can
 // change. The bound assumes the tiler's choice at the corner spends no
-// more energy than elsewhere below it; SweepMonotoneTest checks this on
+// more energy, in the logic and in the DRAM each (the temperature limit
+// weighs them differently), than elsewhere below it; SweepMonotoneTest checks this on
 // throttled library designs (a bound on the energy any tiling spends would
 // remove the assumption, but charged only its useful FLOPs the 2.5e14
 // example no longer certified in minutes).
@@ -140,12 +144,16 @@ void SweepSearch::Worker::findCornerLevels() {
     cornerLink[l] = link;
     if (axis.declKind == DeclKind::Chip && axis.field == "cores") {
       // Every peak rate must follow the cores (checked per corner too).
-      unsigned peaks = 0, following = 0;
-      for (const FieldSchema &f : kindSchema(DeclKind::Chip).fields)
-        peaks += f.path.startswith("peak.");
-      for (const Instantiator::Dependent &d : inst->dependentsOf(a))
-        following += d.kind == DeclKind::Chip && d.field.startswith("peak.");
-      peaksFollow = following == peaks;
+      // (Its own chip's peaks: another chip's may follow them too.)
+      for (const FieldSchema &f : kindSchema(DeclKind::Chip).fields) {
+        if (!f.path.startswith("peak."))
+          continue;
+        std::string own = axis.decl + "." + f.path.str();
+        bool follows = false;
+        for (const Instantiator::Dependent &d : inst->dependentsOf(a))
+          follows |= d.qualified == own;
+        peaksFollow &= follows;
+      }
     }
     cornerDir[l] = peaksFollow ? dir : 0;
   }
@@ -178,14 +186,32 @@ void SweepSearch::Worker::findCornerLevels() {
     cornerFrom = from;
 }
 
-bool SweepSearch::Worker::dependentsAtBest(unsigned k,
-                                           const std::vector<Interval> &open) {
+bool SweepSearch::Worker::dependentsAtBest() {
+  // A corner stands for every hardware point it dominates (a record is
+  // reused for any of them), so the fields that follow the monotone axes
+  // must be at their best at the corner over that whole region: each
+  // monotone axis from its worst value to the corner's.
   const SweepIR &sw = space.sweep();
+  unsigned hw = space.hardwareLevels();
   std::string why;
-  if (!env.commit(space.hardwareLevels(), why))
+  if (!env.commit(hw, why))
     return false;
-  auto axisIv = [&](unsigned a) { return open[a]; };
-  for (unsigned l = k; l < space.hardwareLevels(); ++l) {
+  std::vector<Interval> region(sw.axes.size());
+  for (unsigned a = 0; a < sw.axes.size(); ++a)
+    region[a] = Interval::point(env.numericAxes()[a]);
+  std::vector<std::vector<Value>> lists(hw);
+  for (unsigned l = cornerFrom; l < hw; ++l) {
+    const std::vector<Value> *vals = nullptr;
+    if (!env.values(l, vals, why))
+      return false;
+    lists[l] = *vals;
+    unsigned a = space.order()[l];
+    for (const Value &v : *vals)
+      if (cornerDir[l] * v.num < cornerDir[l] * env.numericAxes()[a])
+        region[a] = region[a].hull(Interval::point(v.num));
+  }
+  auto axisIv = [&](unsigned a) { return region[a]; };
+  for (unsigned l = cornerFrom; l < hw; ++l) {
     unsigned a = space.order()[l];
     for (const Instantiator::Dependent &d : inst->dependentsOf(a)) {
       if (timeNeutral(d.kind, d.field))
@@ -197,16 +223,21 @@ bool SweepSearch::Worker::dependentsAtBest(unsigned k,
           !(dir > 0 ? v->num >= iv.hi * (1 - 1e-12)
                     : v->num <= iv.lo * (1 + 1e-12)))
         return false;
-      // A peak rate per core no lower anywhere below than at the corner
-      // (a fixed peak spread over more cores would make each slower).
+      // A peak rate per core no higher at any core count of the region
+      // than at the corner (a fixed peak spread over more cores would make
+      // each slower).
       if (sw.axes[a].field == "cores" && d.field.startswith("peak.")) {
-        double coresHi = env.numericAxes()[a];
-        auto fewest = [&](unsigned b) {
-          return b == a ? Interval::point(open[a].lo) : open[b];
-        };
-        Interval atFewest = inst->fieldInterval(d.qualified, fewest);
-        if (!(atFewest.hi / open[a].lo <= v->num / coresHi * (1 + 1e-12)))
-          return false;
+        double perCore = v->num / env.numericAxes()[a];
+        for (const Value &c : lists[l]) {
+          if (c.num < region[a].lo || c.num > region[a].hi)
+            continue;
+          auto at = [&](unsigned b) {
+            return b == a ? Interval::point(c.num) : region[b];
+          };
+          Interval peak = inst->fieldInterval(d.qualified, at);
+          if (!(peak.hi / c.num <= perCore * (1 + 1e-12)))
+            return false;
+        }
       }
     }
   }
@@ -223,11 +254,7 @@ void SweepSearch::Worker::cornerBound(unsigned k, Judgement &j, Context &c,
   double threshold = cutThreshold(c);
   if (!std::isfinite(threshold))
     return; // nothing to beat yet
-  // The open levels' hulls (for the dependents), then the corner.
-  unsigned nAxes = unsigned(space.sweep().axes.size());
-  std::vector<Interval> open(nAxes);
-  for (unsigned a = 0; a < nAxes; ++a)
-    open[a] = Interval::point(env.numericAxes()[a]);
+  // The corner: every open level at its best value.
   std::string error;
   for (unsigned l = k; l < hw; ++l) {
     const std::vector<Value> *vals = nullptr;
@@ -242,15 +269,12 @@ void SweepSearch::Worker::cornerBound(unsigned k, Judgement &j, Context &c,
       to = uint32_t(vals->size());
     }
     uint32_t best = from;
-    Interval hull = Interval::point((*vals)[from].num);
     for (uint32_t i = from; i < to; ++i) {
       if ((*vals)[i].kind != Value::Number)
         return;
-      hull = hull.hull(Interval::point((*vals)[i].num));
       if (cornerDir[l] * (*vals)[i].num > cornerDir[l] * (*vals)[best].num)
         best = i;
     }
-    open[space.order()[l]] = hull;
     env.assign(l, (*vals)[best]);
   }
   // Links leave every tiling as it is, so below a node where only links
@@ -292,7 +316,13 @@ void SweepSearch::Worker::cornerBound(unsigned k, Judgement &j, Context &c,
   auto reached = cornerReached.find(key);
   if (reached != cornerReached.end() && reached->second >= threshold)
     return;
-  if (!dependentsAtBest(k, open))
+  auto checked = dependentsChecked.find(key);
+  if (checked == dependentsChecked.end()) {
+    if (dependentsChecked.size() > 100000)
+      dependentsChecked.clear();
+    checked = dependentsChecked.emplace(key, dependentsAtBest()).first;
+  }
+  if (!checked->second)
     return;
   // The relaxed search of the corner's schedules.
   SweepStats scratch;
@@ -331,8 +361,13 @@ bool SweepSearch::Worker::cornerDescend(unsigned k, Context &c) {
       return false;
     }
     DesignMetrics m;
-    if (!evaluateRelaxed(m, c.cornerFloor))
-      return false; // does not fit: the same below every corner point
+    if (!evaluateRelaxed(m, c.cornerFloor)) {
+      // Out of memory is the same below every corner point (capacity
+      // follows no monotone axis); any other failure bounds nothing.
+      if (m.feasible)
+        c.cornerUnusable = true;
+      return false;
+    }
     const std::string &obj = space.sweep().objective->name;
     double v = obj == "tpot"   ? -m.tpot
                : obj == "stps" ? m.stps

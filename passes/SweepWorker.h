@@ -120,8 +120,11 @@ private:
   void cornerBound(unsigned k, Judgement &j, Context &c,
                    const std::vector<Value> *range = nullptr, uint32_t lo = 0,
                    uint32_t hi = 0);
-  /// Every field that follows an open corner level at its best end.
-  bool dependentsAtBest(unsigned k, const std::vector<Interval> &open);
+  /// Every field that follows a monotone level at its best end at the
+  /// corner (assigned in env) over the region it dominates; memoized per
+  /// corner.
+  bool dependentsAtBest();
+  std::map<std::vector<double>, bool> dependentsChecked;
   /// The relaxed search below level \p k in corner mode: true once a leaf
   /// reaches c.cornerThreshold.
   bool cornerDescend(unsigned k, Context &c);
@@ -136,8 +139,10 @@ private:
   /// clock scale s (passes/RunPhase.cpp), from below, so the probe's step
   /// may be up to 5.8e-5 / s longer than at its exact settled clock (a real
   /// point's own rounding only makes it slower). 1e-4 / s covers it.
+  /// At full clock 1e-8 still covers the tiler's search, which stops
+  /// within 1e-9 of the best tile (runtime/compute/ComputeDetail.h).
   static double widened(double objective, double clockScale) {
-    double slack = clockScale < 1 ? 1e-4 / clockScale : 0;
+    double slack = clockScale < 1 ? 1e-4 / clockScale : 1e-8;
     return objective + slack * std::fabs(objective);
   }
   /// Evaluates the committed point (with \p floorOverlap, tile overlap at
