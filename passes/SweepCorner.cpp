@@ -117,11 +117,8 @@ void SweepSearch::Worker::findCornerLevels() {
   cornerFrom = ~0u;
   const SweepIR &sw = space.sweep();
   unsigned hw = space.hardwareLevels();
-  if (!sw.objective || sw.objective->kind != Expr::Metric)
-    return;
-  const std::string &m = sw.objective->name;
-  if (!(sw.maximize ? (m == "stps" || m == "tps_per_device") : m == "tpot") ||
-      !sw.pareto.empty() || hw == 0)
+  // (findBatchLevel decides the objective.)
+  if (probeObjective == ProbeObjective::None || !sw.pareto.empty() || hw == 0)
     return;
   cornerDir.assign(hw, 0);
   cornerLink.assign(hw, false);
@@ -284,26 +281,28 @@ void SweepSearch::Worker::cornerBound(unsigned k, Judgement &j, Context &c,
   bool floor = false;
   for (unsigned l = k; l < hw; ++l)
     floor |= !cornerLink[l];
-  std::vector<double> prefix{floor ? 2.0 : 1.0}, corner;
-  const std::vector<double> &num = env.numericAxes();
-  for (unsigned l = 0; l < hw; ++l) {
-    double v = num[space.order()[l]];
-    if (l < cornerFrom || (!floor && !cornerLink[l]))
-      prefix.push_back(v);
-    else
-      corner.push_back(cornerDir[l] * v);
-  }
+  // A record's key: its kind, then the values it must share (the levels
+  // above the monotone ones; for a links-only record, every non-link
+  // level too), then the oriented coordinates it dominates along.
+  auto keyOf = [&](bool floorKind, std::vector<double> &prefix,
+                   std::vector<double> &corner) {
+    prefix.assign(1, floorKind ? 2.0 : 1.0);
+    corner.clear();
+    for (unsigned l = 0; l < hw; ++l) {
+      double v = env.numericAxes()[space.order()[l]];
+      if (l < cornerFrom || (!floorKind && !cornerLink[l]))
+        prefix.push_back(v);
+      else
+        corner.push_back(cornerDir[l] * v);
+    }
+  };
+  std::vector<double> prefix, corner;
+  keyOf(floor, prefix, corner);
   double below = c.shared->corners.dominating(prefix, corner);
   if (!floor) {
     // A floor record dominating this corner bounds it too.
-    std::vector<double> floorPrefix{2.0}, floorCorner;
-    for (unsigned l = 0; l < hw; ++l) {
-      double v = num[space.order()[l]];
-      if (l < cornerFrom)
-        floorPrefix.push_back(v);
-      else
-        floorCorner.push_back(cornerDir[l] * v);
-    }
+    std::vector<double> floorPrefix, floorCorner;
+    keyOf(true, floorPrefix, floorCorner);
     below =
         std::min(below, c.shared->corners.dominating(floorPrefix, floorCorner));
   }
@@ -368,10 +367,7 @@ bool SweepSearch::Worker::cornerDescend(unsigned k, Context &c) {
         c.cornerUnusable = true;
       return false;
     }
-    const std::string &obj = space.sweep().objective->name;
-    double v = obj == "tpot"   ? -m.tpot
-               : obj == "stps" ? m.stps
-                               : m.tokensPerDevice;
+    double v = probeValue(m, double(inst->design().workload->batch));
     c.cornerBest = std::max(c.cornerBest, v);
     return widened(v, m.decode.clockScale) >= c.cornerThreshold;
   }

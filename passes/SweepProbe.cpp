@@ -33,15 +33,36 @@ using namespace ds;
 
 void SweepSearch::Worker::findBatchLevel() {
   batchLevel = -1;
+  probeObjective = ProbeObjective::None;
   const SweepIR &sw = space.sweep();
   if (!sw.objective || sw.objective->kind != Expr::Metric || space.depth() == 0)
     return;
   const std::string &m = sw.objective->name;
-  bool ok = sw.maximize ? (m == "stps" || m == "tps_per_device") : m == "tpot";
+  if (sw.maximize && m == "stps")
+    probeObjective = ProbeObjective::Stps;
+  else if (sw.maximize && m == "tps_per_device")
+    probeObjective = ProbeObjective::TpsPerDevice;
+  else if (!sw.maximize && m == "tpot")
+    probeObjective = ProbeObjective::Tpot;
   unsigned last = space.depth() - 1;
   const SweepAxis &a = sw.axes[space.order()[last]];
-  if (ok && a.declKind == DeclKind::Workload && a.field == "batch")
+  if (probeObjective != ProbeObjective::None &&
+      a.declKind == DeclKind::Workload && a.field == "batch")
     batchLevel = int(last);
+}
+
+double SweepSearch::Worker::probeValue(const DesignMetrics &m,
+                                       double batch) const {
+  switch (probeObjective) {
+  case ProbeObjective::Stps:
+    return batch / m.tpot;
+  case ProbeObjective::TpsPerDevice:
+    return batch / m.tpot / double(m.devices);
+  case ProbeObjective::Tpot:
+  case ProbeObjective::None:
+    break;
+  }
+  return -m.tpot;
 }
 
 bool SweepSearch::Worker::evaluateRelaxed(DesignMetrics &m, bool floorOverlap) {
@@ -82,9 +103,6 @@ void SweepSearch::Worker::batchRangeBound(unsigned k,
   const SweepAxis &a = space.sweep().axes[space.order()[k]];
   if (inst->design().workload->name != a.decl)
     return;
-  const std::string &obj = space.sweep().objective->name;
-  double best = obj == "tpot"   ? -m.tpot
-                : obj == "stps" ? largest / m.tpot
-                                : largest / (m.tpot * double(m.devices));
-  j.best = std::min(j.best, widened(best, m.decode.clockScale));
+  j.best = std::min(j.best,
+                    widened(probeValue(m, largest), m.decode.clockScale));
 }

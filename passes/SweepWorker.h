@@ -97,6 +97,13 @@ private:
   /// it was cut, with its points counted.
   bool prune(unsigned k, Context &c);
   const net::NetworkModel &networkFor(const NetworkIR &n);
+  /// What the probes bound (passes/SweepProbe.cpp): the objective when it
+  /// is stps, tps_per_device or tpot alone.
+  enum class ProbeObjective { None, Stps, TpsPerDevice, Tpot };
+  ProbeObjective probeObjective = ProbeObjective::None;
+  /// The oriented objective of \p m crediting \p batch requests per
+  /// token period (stps = batch / TPOT).
+  double probeValue(const DesignMetrics &m, double batch) const;
   /// The batch-range bound (passes/SweepProbe.cpp): the level of the
   /// design workload's batch axis when it is the deepest and the objective
   /// is stps, tps_per_device or tpot alone; -1 otherwise.

@@ -49,10 +49,12 @@ void expectSameTop(const std::string &sweep, unsigned cornerLevel,
                    bool searches = true) {
   Outcome pruned = searchWhole(sweep, false), all = searchWhole(sweep, true);
   EXPECT_EQ(pruned.cornerLevel, cornerLevel);
-  if (searches)
+  if (searches) {
     EXPECT_GT(pruned.stats.corners, 0u);
-  if (searches)
+  }
+  if (searches) {
     EXPECT_LT(pruned.stats.evaluated * 5, all.stats.evaluated);
+  }
   EXPECT_EQ(pruned.stats.boundViolations, 0u);
   EXPECT_EQ(all.stats.boundViolations, 0u);
   ASSERT_EQ(pruned.top.size(), all.top.size());
