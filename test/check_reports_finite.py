@@ -60,6 +60,11 @@ for f in files:
     p = run(['report', f, '--emit=json'])
     if p.returncode == 1 and '[NothingToReport]' in p.stderr:
         pass  # a memory, model or network file: reported through the chips and designs using it
+    elif p.returncode == 1 and '[ChooseDesign]' in p.stderr and 'memories' in p.stderr:
+        # A file of memories: each one alone, at its controller.
+        for name in re.findall(r'^\s*memory\s+(\w+)', open(f).read(), re.M):
+            walk('memory report %s %s' % (rel(f), name),
+                 ['report', f, '--emit=json', '--design=' + name])
     elif p.returncode == 1 and '[ChooseDesign]' in p.stderr:
         fail('%s declares several designs or chips; teach this test to report each' % rel(f))
     else:

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tools/Commands.h"
+#include "tools/ReportMemory.h"
 
 #include "frontend/Units.h"
 #include "passes/DesignReport.h"
@@ -82,22 +83,6 @@ cl::opt<std::string> outputFile("o", cl::desc("Write the output to a file"),
                                 cl::value_desc("file"), cl::sub(reportCmd),
                                 cl::cat(category()));
 
-
-bool parseBytes(llvm::StringRef text, double &out) {
-  text = text.trim();
-  size_t end = text.find_first_not_of("0123456789.eE+-");
-  llvm::StringRef number = text.take_front(end), unit = text.drop_front(
-                                                     number.size()).trim();
-  if (number.getAsDouble(out) || !std::isfinite(out) || out < 0)
-    return false;
-  if (unit.empty())
-    return true;
-  auto u = lookupUnit(unit);
-  if (!u || !(u->dim == Dim::bytes()))
-    return false;
-  out = out * u->scale;
-  return true;
-}
 
 /// --collective=... --bytes=... --group=... [--algorithm=...] on \p d.
 bool priceRequested(const DesignIR &d, const net::NetworkModel &model,
@@ -221,9 +206,20 @@ int ds::tool::runReport() {
   Compilation c(frontendOptions());
   if (!c.run(reportInput) || !verifyDesigns(c))
     return 1;
+  bool failed = false;
+  if (const MemoryIR *m = pickBareMemory(c, designName, failed))
+    return runMemoryReport(c, *m, component,
+                           reportFormat == ReportFormat::JSON,
+                           reportFormat == ReportFormat::CSV, outputFile);
   const ChipIR *chip = nullptr;
   const DesignIR *design = nullptr;
-  if (!pickChip(c, designName, reportInput, chip, design))
+  if (failed || !pickChip(c, designName, reportInput, chip, design))
+    return 1;
+  bool showsMemory = component == Component::Memory ||
+                     component == Component::Chip ||
+                     (component == Component::All && !design);
+  std::vector<PatternReport> patterns;
+  if (!requestedPatterns(c.diags(), *chip->memory, showsMemory, patterns))
     return 1;
   bool onlyNetwork = component == Component::Network;
   if ((onlyNetwork || !collectiveOpt.empty()) && !design) {
@@ -257,7 +253,7 @@ int ds::tool::runReport() {
     if (!ok)
       return 1;
   }
-  ChipReport report = evaluateChip(*chip, design);
+  ChipReport report = evaluateChip(*chip, design, std::move(patterns));
   Component shown = component == Component::Chip ? Component::All : component;
   std::string text;
   llvm::raw_string_ostream os(text);

@@ -9,6 +9,7 @@
 #include "tools/Commands.h"
 
 #include "frontend/Driver.h"
+#include "frontend/Units.h"
 #include "passes/NetworkAbstraction.h"
 #include "passes/ServingReference.h"
 #include "runtime/validate/Validate.h"
@@ -18,6 +19,8 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/thread.h"
+
+#include <cmath>
 
 using namespace ds;
 using namespace ds::tool;
@@ -146,7 +149,21 @@ bool ds::tool::pickChip(Compilation &c, llvm::StringRef designName,
   return true;
 }
 
-/// A size such as "64MiB", "1 GB" or "4096" (bytes).
+bool ds::tool::parseBytes(llvm::StringRef text, double &out) {
+  text = text.trim();
+  size_t end = text.find_first_not_of("0123456789.eE+-");
+  llvm::StringRef number = text.take_front(end), unit = text.drop_front(
+                                                     number.size()).trim();
+  if (number.getAsDouble(out) || !std::isfinite(out) || out < 0)
+    return false;
+  if (unit.empty())
+    return true;
+  auto u = lookupUnit(unit);
+  if (!u || !(u->dim == Dim::bytes()))
+    return false;
+  out = out * u->scale;
+  return true;
+}
 
 namespace {
 int runCheck() {

@@ -389,6 +389,12 @@ double Device::peakBandwidth() const {
   return channels * burstBytes / burstTime;
 }
 
+llvm::ArrayRef<const char *> dram::patternKindSpellings() {
+  static const char *const spellings[] = {"seq", "random", "stride", "rowloc",
+                                          "banks"};
+  return spellings;
+}
+
 llvm::StringRef dram::limitName(Limit l) {
   switch (l) {
   case Limit::Latency:

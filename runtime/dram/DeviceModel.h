@@ -11,6 +11,7 @@
 #define DEEPSTACK_RUNTIME_DRAM_DEVICEMODEL_H
 
 #include "ir/Enums.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
 namespace ds {
@@ -56,6 +57,9 @@ struct Device {
 };
 
 enum class PatternKind { Sequential, Random, Stride, RowLocal, Banks };
+/// PatternKind's spellings in order, as DRAM reference files and the
+/// command line write them: seq, random, stride, rowloc, banks.
+llvm::ArrayRef<const char *> patternKindSpellings();
 
 /// What the cores ask of the memory.
 struct Pattern {

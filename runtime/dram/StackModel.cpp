@@ -91,7 +91,7 @@ llvm::StringRef timingLimitName(Limit l) {
 } // namespace
 
 StackResult dram::evaluateStack(const MemoryIR &m, const Pattern &pattern,
-                                double temperature) {
+                                double temperature, Vantage vantage) {
   StackResult r;
   double stacks = double(m.stacks), Lc = double(m.connectedLayers);
   r.capacity = stacks * double(m.layers) * m.layerCapacity;
@@ -131,14 +131,17 @@ StackResult dram::evaluateStack(const MemoryIR &m, const Pattern &pattern,
     r.rowHitRate = p.rowHitRate >= 0 ? p.rowHitRate : d.rowHitRate;
   }
   // Cores see the controller's latency plus the on-chip round trip; their
-  // buffered bytes bound what they can sustain (Little's law).
-  double coreLatency = r.latency + m.roundTrip;
+  // buffered bytes bound what they can sustain (Little's law). At the
+  // controller the device model's closed loop already holds the requests.
+  bool atCores = vantage == Vantage::Cores;
+  double coreLatency = r.latency + (atCores ? m.roundTrip : 0.0);
   double littles = totalChannels(m) * p.outstanding * request / coreLatency;
   r.latency = coreLatency;
 
   // The limits are written in place: building each in a temporary and
   // copying it in costs a stalled reload per limit.
-  r.limits.resize_for_overwrite(4);
+  unsigned count = atCores ? 4 : 3;
+  r.limits.resize_for_overwrite(count);
   StackLimit *limits = r.limits.data();
   limits[0].name = "channel peak";
   limits[0].bandwidth = r.channelPeak;
@@ -146,13 +149,16 @@ StackResult dram::evaluateStack(const MemoryIR &m, const Pattern &pattern,
   limits[1].bandwidth = r.verticalPeak;
   limits[2].name = sustainedName;
   limits[2].bandwidth = sustained;
-  limits[3].name = "buffering (Little's law)";
-  limits[3].bandwidth = littles;
+  if (atCores) {
+    limits[3].name = "buffering (Little's law)";
+    limits[3].bandwidth = littles;
+  }
 
-  r.bandwidth = std::min({sustained, r.verticalPeak, littles});
+  r.bandwidth = std::min({sustained, r.verticalPeak,
+                          atCores ? littles : sustained});
   // The first of the smallest.
   unsigned bound = 0;
-  for (unsigned i = 1; i < 4; ++i)
+  for (unsigned i = 1; i < count; ++i)
     if (limits[i].bandwidth < limits[bound].bandwidth)
       bound = i;
   r.boundBy = limits[bound].name;

@@ -51,11 +51,21 @@ struct StackResult {
   llvm::SmallVector<StackLimit, 6> limits; ///< every limit considered
 };
 
+/// Where the requests in flight are counted from.
+enum class Vantage {
+  Cores,     ///< the cores: they also wait the on-chip round trip, and
+             ///< their buffered bytes bound the rate (Little's law)
+  Controller ///< the memory controller, as a DRAM simulator measures a
+             ///< device alone: no round trip, no buffering limit beyond the
+             ///< controller's own queues
+};
+
 /// The stacks of \p m serving pattern \p p at DRAM temperature
 /// \p temperature (kelvin). `p.outstanding` is capped by the controller
 /// buffer (memory.buffer / request size per channel).
 StackResult evaluateStack(const MemoryIR &m, const Pattern &p,
-                          double temperature);
+                          double temperature,
+                          Vantage vantage = Vantage::Cores);
 
 /// Total channels on the chip: stacks * connected_layers * channels_per_layer.
 double totalChannels(const MemoryIR &m);

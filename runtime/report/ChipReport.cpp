@@ -14,23 +14,8 @@
 
 using namespace ds;
 
-namespace {
-/// As many requests in flight as the controller buffer holds: what the
-/// memory system can sustain when the cores keep it busy.
-constexpr double kAll = 1e9;
-
-dram::Pattern makePattern(dram::PatternKind kind, double request,
-                          double writes, double outstanding) {
-  dram::Pattern p;
-  p.kind = kind;
-  p.requestBytes = request;
-  p.writeFraction = writes;
-  p.outstanding = outstanding;
-  return p;
-}
-} // namespace
-
-ChipReport ds::evaluateChip(const ChipIR &chip, const DesignIR *design) {
+ChipReport ds::evaluateChip(const ChipIR &chip, const DesignIR *design,
+                            std::vector<PatternReport> patterns) {
   ChipReport r;
   r.chip = &chip;
   r.design = design;
@@ -38,42 +23,30 @@ ChipReport ds::evaluateChip(const ChipIR &chip, const DesignIR *design) {
 
   // Thermal first: the DRAM is read at the temperature full power gives it.
   // Full activity = TDP: the logic takes what the DRAM leaves of it.
-  double stream = 4 * m.sector; // a 128 B L2 line fill on 32 B sectors
-  dram::StackResult cool = dram::evaluateStack(
-      m, makePattern(dram::PatternKind::Sequential, stream, 0, kAll),
-      chip.ambient);
+  std::vector<PatternReport> reference = referencePatterns(m);
+  dram::Pattern stream = reference.front().pattern;
+  dram::StackResult cool = dram::evaluateStack(m, stream, chip.ambient);
   double dramPower = cool.backgroundPower + cool.energyPerByte * cool.bandwidth;
   r.power.dramPerStack = dramPower / double(m.stacks);
   r.power.logicStatic = chip.staticPower;
   r.power.logicDynamic = std::max(0.0, chip.tdp - chip.staticPower - dramPower);
   r.thermal = thermal::evaluate(chip, r.power);
-  r.dramTemperature = r.thermal.layers.empty()
-                          ? chip.ambient
-                          : *std::max_element(r.thermal.layers.begin(),
-                                              r.thermal.layers.end());
-
-  struct Named {
-    const char *name;
-    dram::Pattern p;
-  };
-  const Named patterns[] = {
-      {"stream reads", makePattern(dram::PatternKind::Sequential, stream, 0, kAll)},
-      {"stream 30% writes",
-       makePattern(dram::PatternKind::Sequential, stream, 0.3, kAll)},
-      {"random sector reads",
-       makePattern(dram::PatternKind::Random, m.sector, 0, kAll)},
-      {"random line reads", makePattern(dram::PatternKind::Random, stream, 0, kAll)},
-      {"one request in flight",
-       makePattern(dram::PatternKind::Random, stream, 0, 1)},
-  };
-  for (const Named &n : patterns)
-    r.patterns.push_back(
-        {n.name, n.p, dram::evaluateStack(m, n.p, r.dramTemperature)});
+  double dramTemperature = r.thermal.layers.empty()
+                               ? chip.ambient
+                               : *std::max_element(r.thermal.layers.begin(),
+                                                   r.thermal.layers.end());
+  // Streaming sets the energy per byte and the ridge point whatever
+  // patterns are shown.
+  dram::StackResult streaming =
+      dram::evaluateStack(m, stream, dramTemperature);
+  r.memory = evaluateMemory(m, dramTemperature, dram::Vantage::Cores,
+                            patterns.empty() ? std::move(reference)
+                                             : std::move(patterns));
 
   auto dramFn = [&](const dram::Pattern &p) {
-    return dram::evaluateStack(m, p, r.dramTemperature).bandwidth;
+    return dram::evaluateStack(m, p, dramTemperature).bandwidth;
   };
-  double dramEnergy = r.patterns.front().result.energyPerByte;
+  double dramEnergy = streaming.energyPerByte;
   auto addGemm = [&](const char *name, const compute::GemmShape &s) {
     compute::OpCost c = compute::gemm(chip, s, dramFn);
     r.ops.push_back(
@@ -100,7 +73,7 @@ ChipReport ds::evaluateChip(const ChipIR &chip, const DesignIR *design) {
   r.ops.push_back({"decode attention, 64 x 4096 tokens, GQA 64/8", a,
                    energy::opEnergy(chip, a, DType::BF16, dramEnergy).total()});
 
-  double bw = r.patterns.front().result.bandwidth;
+  double bw = streaming.bandwidth;
   r.ridgeIntensity = bw > 0 ? compute::peakFlops(chip, DType::BF16,
                                                  DType::BF16) / bw
                             : 0;

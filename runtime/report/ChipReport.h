@@ -13,7 +13,7 @@
 #include "ir/IR.h"
 #include "runtime/area/Area.h"
 #include "runtime/compute/ComputeModel.h"
-#include "runtime/dram/StackModel.h"
+#include "runtime/report/MemoryReport.h"
 #include "runtime/thermal/Thermal.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -24,12 +24,6 @@ namespace ds {
 
 enum class Component { Memory, Compute, Thermal, Area, Network, Chip, All };
 
-struct PatternReport {
-  std::string name;
-  dram::Pattern pattern;
-  dram::StackResult result;
-};
-
 struct OpReport {
   std::string name;
   compute::OpCost cost;
@@ -39,8 +33,7 @@ struct OpReport {
 struct ChipReport {
   const ChipIR *chip = nullptr;
   const DesignIR *design = nullptr; ///< null when reporting a bare chip
-  double dramTemperature = 0;       ///< K, the temperature memory is read at
-  std::vector<PatternReport> patterns;
+  MemoryReport memory; ///< at the temperature full power gives the DRAM
   std::vector<OpReport> ops;
   double ridgeIntensity = 0; ///< FLOP/byte where BF16 compute meets streaming
   thermal::PowerInput power;
@@ -48,8 +41,10 @@ struct ChipReport {
   area::AreaResult area;
 };
 
-/// Evaluates every model of \p chip (in \p design's context if given).
-ChipReport evaluateChip(const ChipIR &chip, const DesignIR *design);
+/// Evaluates every model of \p chip (in \p design's context if given). The
+/// memory is shown under \p patterns (the reference patterns when empty).
+ChipReport evaluateChip(const ChipIR &chip, const DesignIR *design,
+                        std::vector<PatternReport> patterns = {});
 
 void printChipReport(const ChipReport &r, Component c, llvm::raw_ostream &os);
 /// \p extra adds more attributes (e.g. the network) to the top object.

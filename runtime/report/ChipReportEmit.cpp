@@ -21,35 +21,6 @@ bool shows(Component want, Component c) {
   return want == Component::All || want == c;
 }
 
-void printMemory(const ChipReport &r, llvm::raw_ostream &os) {
-  const MemoryIR &m = *r.chip->memory;
-  const dram::StackResult &first = r.patterns.front().result;
-  os << "memory " << m.name << ": " << m.stacks << " stack(s) x " << m.layers
-     << " layers (" << m.connectedLayers << " connected, "
-     << spelling(EnumId::VerticalLink, m.vertical)
-     << (m.onLogic == Bool::True ? ", on logic" : ", beside logic") << "), "
-     << q(first.capacity, Dim::bytes()) << "\n";
-  os << "  peak           " << q(first.peak, Dim::bandwidth()) << " (channels "
-     << q(first.channelPeak, Dim::bandwidth()) << ", vertical links "
-     << q(first.verticalPeak, Dim::bandwidth()) << ")\n";
-  os << "  DRAM at        " << celsius(r.dramTemperature) << ", refresh "
-     << pct(first.refreshOverhead) << " of time, recharge hiding "
-     << pct(first.rechargeEfficiency) << ", background "
-     << q(first.backgroundPower, Dim::power()) << "\n";
-  os << fmt::format("  {:<30} {:>11} {:>8} {:>10} {:>11}  {}\n", "pattern",
-                    "bandwidth", "of peak", "latency", "energy", "bound by");
-  for (const PatternReport &p : r.patterns) {
-    const dram::StackResult &s = p.result;
-    os << fmt::format("  {:<30} {:>11} {:>8} {:>10} {:>11}  {}\n",
-                      p.name + " " + formatQuantity(p.pattern.requestBytes,
-                                                    Dim::bytes()),
-                      q(s.bandwidth, Dim::bandwidth()),
-                      pct(s.bandwidth / s.peak), q(s.latency, Dim::time()),
-                      formatQuantity(s.energyPerByte, Dim::energyPerBit(), 3),
-                      s.boundBy);
-  }
-}
-
 void printCompute(const ChipReport &r, llvm::raw_ostream &os) {
   const ChipIR &c = *r.chip;
   os << "compute " << c.name << ": " << c.cores << " cores at "
@@ -128,7 +99,7 @@ void ds::printChipReport(const ChipReport &r, Component c,
     os << " (design " << r.design->name << ")";
   os << "\n";
   if (shows(c, Component::Memory))
-    printMemory(r, os);
+    printMemoryReport(r.memory, os);
   if (shows(c, Component::Compute))
     printCompute(r, os);
   if (shows(c, Component::Thermal))
@@ -145,39 +116,8 @@ void ds::printChipReportJSON(
     j.attribute("chip", r.chip->name);
     if (r.design)
       j.attribute("design", r.design->name);
-    if (shows(c, Component::Memory)) {
-      const dram::StackResult &f = r.patterns.front().result;
-      j.attributeObject("memory", [&] {
-        j.attribute("name", r.chip->memory->name);
-        j.attribute("capacity_B", f.capacity);
-        j.attribute("peak_Bps", f.peak);
-        j.attribute("channel_peak_Bps", f.channelPeak);
-        j.attribute("vertical_peak_Bps", f.verticalPeak);
-        j.attribute("dram_temperature_C", r.dramTemperature - 273.15);
-        j.attribute("refresh_overhead", f.refreshOverhead);
-        j.attribute("recharge_efficiency", f.rechargeEfficiency);
-        j.attribute("background_W", f.backgroundPower);
-        j.attributeArray("patterns", [&] {
-          for (const PatternReport &p : r.patterns) {
-            j.object([&] {
-              j.attribute("name", p.name);
-              j.attribute("request_B", p.pattern.requestBytes);
-              j.attribute("write_fraction", p.pattern.writeFraction);
-              j.attribute("bandwidth_Bps", p.result.bandwidth);
-              j.attribute("fraction_of_peak", p.result.bandwidth / p.result.peak);
-              j.attribute("latency_s", p.result.latency);
-              j.attribute("row_hit_rate", p.result.rowHitRate);
-              j.attribute("energy_pJ_per_bit", p.result.energyPerByte / 8 / 1e-12);
-              j.attribute("bound_by", p.result.boundBy);
-              j.attributeObject("limits_Bps", [&] {
-                for (const dram::StackLimit &l : p.result.limits)
-                  j.attribute(l.name, l.bandwidth);
-              });
-            });
-          }
-        });
-      });
-    }
+    if (shows(c, Component::Memory))
+      writeMemoryJSON(r.memory, j);
     if (shows(c, Component::Compute)) {
       j.attributeObject("compute", [&] {
         j.attribute("cores", r.chip->cores);

@@ -34,8 +34,6 @@ const char *const kColumns[] = {
     "outstanding_per_channel", "achieved_GBps"};
 
 const char *const kRefreshSpellings[] = {"all_bank", "per_bank", "none"};
-const char *const kPatternSpellings[] = {"seq", "random", "stride", "rowloc",
-                                         "banks"};
 
 bool evaluateRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
                  ReferenceRow &out) {
@@ -80,7 +78,7 @@ bool evaluateRow(const CsvTable &t, const CsvRow &row, DiagEngine &diags,
 
   dram::Pattern p;
   llvm::StringRef patternName = r.field("pattern");
-  p.kind = dram::PatternKind(r.choice("pattern", kPatternSpellings));
+  p.kind = dram::PatternKind(r.choice("pattern", dram::patternKindSpellings()));
   RowCheck paramCheck = p.kind == dram::PatternKind::RowLocal ? RowCheck::Fraction
                      : p.kind == dram::PatternKind::Banks  ? RowCheck::Whole
                                                            : RowCheck::NonNegative;

@@ -110,6 +110,25 @@ TEST(StackModel, LittlesLawWithOneRequestInFlight) {
   EXPECT_EQ(r.boundBy, "buffering (Little's law)");
 }
 
+TEST(StackModel, ControllerVantageHasNoRoundTripNorBufferLimit) {
+  Chip3D c(8, 4, " mode = simple; refresh = none;");
+  ASSERT_TRUE(c.ok) << c.errorsText;
+  // Simple mode's device latency: tRCD 14 ns + tCL 14 ns + one burst
+  // (BL4 / 4 GT/s = 1 ns) + controller (4 / 4 GT/s = 1 ns) = 30 ns.
+  auto cores = dram::evaluateStack(c.mem(), stream(128, 1), 300);
+  EXPECT_NEAR(cores.latency, 330e-9, 1e-15); // + 300 ns round trip
+  // 64 channels * 128 B / 330 ns = 24.824 GB/s.
+  EXPECT_NEAR(cores.bandwidth, 64 * 128 / 330e-9, 1e-3);
+  auto ctrl = dram::evaluateStack(c.mem(), stream(128, 1), 300,
+                                  dram::Vantage::Controller);
+  EXPECT_NEAR(ctrl.latency, 30e-9, 1e-15);
+  // No Little's-law limit at the controller: simple mode is the vertical
+  // peak 8 TB/s times recharge hiding 1 (Lc = L/2), no refresh.
+  EXPECT_NEAR(ctrl.bandwidth, 8e12, 1);
+  EXPECT_EQ(ctrl.limits.size(), 3u);
+  EXPECT_EQ(ctrl.boundBy, "vertical link");
+}
+
 TEST(StackModel, RefreshDoublesAbove85C) {
   Chip3D c(8, 4);
   ASSERT_TRUE(c.ok) << c.errorsText;
