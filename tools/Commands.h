@@ -8,6 +8,7 @@
 #define DEEPSTACK_TOOLS_COMMANDS_H
 
 #include "frontend/Driver.h"
+#include "runtime/report/ChipReport.h"
 #include "llvm/Support/CommandLine.h"
 #include <string>
 
@@ -41,6 +42,19 @@ std::string mainFileName(Compilation &c);
 /// stdout when it is empty or "-".
 bool writeOutput(DiagEngine &diags, const std::string &text,
                  const std::string &outputFile);
+
+enum class ReportFormat { Text, JSON, CSV };
+
+/// `deepstack report` on a compiled file: a design's metrics, a chip's
+/// components (\p what) or a bare memory's patterns, as \p format, to
+/// \p output (stdout when empty). \p name picks the design, chip or memory
+/// (the file's only one when empty). Returns the exit code.
+int reportOn(Compilation &c, llvm::StringRef input, llvm::StringRef name,
+             Component what, ReportFormat format, const std::string &output);
+
+/// `deepstack dot` on a compiled file with its defaults: a design's system
+/// view, or a bare chip's chip view, as DOT or SVG. Returns the exit code.
+int drawDefault(Compilation &c, llvm::StringRef input, bool svg);
 
 extern llvm::cl::SubCommand reportCmd, dotCmd, sweepCmd;
 int runReport();

@@ -60,22 +60,32 @@ cl::opt<std::string> dotDesign("design",
 
 } // namespace
 
-int ds::tool::runDot() {
-  Compilation c(frontendOptions());
-  if (!c.run(dotInput) || !verifyDesigns(c))
-    return 1;
+namespace {
+/// What to draw; a view of None picks the system view of a design, the chip
+/// view of a bare chip.
+struct DrawRequest {
+  llvm::StringRef input, name;
+  std::optional<DiagramView> view;
+  std::string format; ///< "" = from the output's extension, else DOT
+  bool traffic = false;
+  std::string output;
+};
+
+int drawOn(Compilation &c, const DrawRequest &r) {
   const ChipIR *chip = nullptr;
   const DesignIR *design = nullptr;
-  if (!pickChip(c, dotDesign, dotInput, chip, design))
+  if (!pickChip(c, r.name, r.input, chip, design))
     return 1;
   auto bad = [&](std::string msg) {
     c.diags().report(llvm::SMLoc(), DiagKind::BadOption, msg);
     return 1;
   };
+  DiagramView view =
+      r.view ? *r.view : design ? DiagramView::System : DiagramView::Chip;
   // The format: --format, else the output's extension, else DOT.
-  std::string f = dotFormat;
+  std::string f = r.format;
   if (f.empty()) {
-    llvm::StringRef ext = llvm::sys::path::extension(dotOutput.getValue());
+    llvm::StringRef ext = llvm::sys::path::extension(r.output);
     f = ext.empty() ? "dot" : ext.drop_front().lower();
     if (f == "json")
       f = "trace";
@@ -93,23 +103,23 @@ int ds::tool::runDot() {
     return bad(fmt::format("unknown output format '{}'; expected dot, svg, "
                            "png or trace",
                            f));
-  if (format == DiagramFormat::Trace && dotView != DiagramView::Timeline)
+  if (format == DiagramFormat::Trace && view != DiagramView::Timeline)
     return bad("--format=trace is for --view=timeline");
-  if (dotView != DiagramView::Chip && !design)
+  if (view != DiagramView::Chip && !design)
     return bad(fmt::format("the {} view needs a design; '{}' is a chip",
-                           dotView == DiagramView::System ? "system"
-                           : dotView == DiagramView::Ops  ? "ops"
+                           view == DiagramView::System ? "system"
+                           : view == DiagramView::Ops  ? "ops"
                                                           : "timeline",
                            chip->name));
   DiagramInput in;
   in.design = design;
   in.chip = chip;
-  in.traffic = dotTraffic;
+  in.traffic = r.traffic;
   std::optional<net::NetworkModel> network;
   DesignMetrics metrics;
-  bool evaluate = design && (dotView == DiagramView::Ops ||
-                             dotView == DiagramView::Timeline || dotTraffic ||
-                             dotView == DiagramView::Chip);
+  bool evaluate = design && (view == DiagramView::Ops ||
+                             view == DiagramView::Timeline || r.traffic ||
+                             view == DiagramView::Chip);
   if (design) {
     network.emplace(net::FabricSpec::fromIR(*design->system->network));
     in.network = &*network;
@@ -125,7 +135,7 @@ int ds::tool::runDot() {
     ok = timelineTrace(in, out, error);
   } else {
     Diagram d(design ? design->name : chip->name, true);
-    switch (dotView) {
+    switch (view) {
     case DiagramView::System:
       ok = buildSystemView(in, d, error);
       break;
@@ -143,6 +153,29 @@ int ds::tool::runDot() {
   }
   if (!ok)
     return bad(error);
-  return writeOutput(c.diags(), out, dotOutput) ? 0 : 1;
+  return writeOutput(c.diags(), out, r.output) ? 0 : 1;
+}
+} // namespace
+
+
+
+int ds::tool::runDot() {
+  Compilation c(frontendOptions());
+  if (!c.run(dotInput) || !verifyDesigns(c))
+    return 1;
+  DrawRequest r;
+  r.input = dotInput;
+  r.name = dotDesign;
+  r.view = dotView.getValue();
+  r.format = dotFormat;
+  r.traffic = dotTraffic;
+  r.output = dotOutput;
+  return drawOn(c, r);
 }
 
+int ds::tool::drawDefault(Compilation &c, llvm::StringRef input, bool svg) {
+  DrawRequest r;
+  r.input = input;
+  r.format = svg ? "svg" : "dot";
+  return drawOn(c, r);
+}

@@ -44,7 +44,6 @@ cl::opt<Component> component(
                clEnumValN(Component::All, "all",
                           "a design's metrics (a bare chip: the chip)")),
     cl::sub(reportCmd), cl::cat(category()));
-enum class ReportFormat { Text, JSON, CSV };
 cl::opt<ReportFormat> reportFormat(
     "emit", cl::desc("Output format"), cl::init(ReportFormat::Text),
     cl::values(clEnumValN(ReportFormat::Text, "report", "text for people"),
@@ -159,7 +158,8 @@ void printPhase(llvm::StringRef pass, const PhaseResult &r,
                       formatQuantity(r.step.time, Dim::time(), 4));
 }
 
-int runDesignReport(Compilation &c, const DesignIR &design) {
+int runDesignReport(Compilation &c, const DesignIR &design,
+                    ReportFormat format, const std::string &output) {
   for (const std::string &p : printAfter)
     if (!llvm::is_contained(kPasses, llvm::StringRef(p))) {
       c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
@@ -181,7 +181,7 @@ int runDesignReport(Compilation &c, const DesignIR &design) {
     return 1;
   std::string text;
   llvm::raw_string_ostream os(text);
-  switch (reportFormat) {
+  switch (format) {
   case ReportFormat::Text:
     printDesignReport(m, os);
     break;
@@ -197,7 +197,7 @@ int runDesignReport(Compilation &c, const DesignIR &design) {
     break;
   }
   os.flush();
-  return writeOutput(c.diags(), text, outputFile) ? 0 : 1;
+  return writeOutput(c.diags(), text, output) ? 0 : 1;
 }
 
 } // namespace
@@ -206,22 +206,27 @@ int ds::tool::runReport() {
   Compilation c(frontendOptions());
   if (!c.run(reportInput) || !verifyDesigns(c))
     return 1;
+  return reportOn(c, reportInput, designName, component, reportFormat,
+                  outputFile);
+}
+
+int ds::tool::reportOn(Compilation &c, llvm::StringRef input,
+                       llvm::StringRef name, Component what,
+                       ReportFormat format, const std::string &output) {
   bool failed = false;
-  if (const MemoryIR *m = pickBareMemory(c, designName, failed))
-    return runMemoryReport(c, *m, component,
-                           reportFormat == ReportFormat::JSON,
-                           reportFormat == ReportFormat::CSV, outputFile);
+  if (const MemoryIR *m = pickBareMemory(c, name, failed))
+    return runMemoryReport(c, *m, what, format, output);
   const ChipIR *chip = nullptr;
   const DesignIR *design = nullptr;
-  if (failed || !pickChip(c, designName, reportInput, chip, design))
+  if (failed || !pickChip(c, name, input, chip, design))
     return 1;
-  bool showsMemory = component == Component::Memory ||
-                     component == Component::Chip ||
-                     (component == Component::All && !design);
+  bool showsMemory = what == Component::Memory ||
+                     what == Component::Chip ||
+                     (what == Component::All && !design);
   std::vector<PatternReport> patterns;
   if (!requestedPatterns(c.diags(), *chip->memory, showsMemory, patterns))
     return 1;
-  bool onlyNetwork = component == Component::Network;
+  bool onlyNetwork = what == Component::Network;
   if ((onlyNetwork || !collectiveOpt.empty()) && !design) {
     c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
                      fmt::format("the network report needs a design; '{}' is "
@@ -234,15 +239,15 @@ int ds::tool::runReport() {
                      "--collective needs --component=network");
     return 1;
   }
-  bool chipOnly = !design || (component != Component::All &&
-                              component != Component::Network);
-  if (reportFormat == ReportFormat::CSV && (chipOnly || onlyNetwork)) {
+  bool chipOnly = !design || (what != Component::All &&
+                              what != Component::Network);
+  if (format == ReportFormat::CSV && (chipOnly || onlyNetwork)) {
     c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
                      "--emit=csv is for a design's report (no --component)");
     return 1;
   }
-  if (design && component == Component::All)
-    return runDesignReport(c, *design);
+  if (design && what == Component::All)
+    return runDesignReport(c, *design, format, output);
   std::optional<net::NetworkModel> model;
   NetworkAbstraction na;
   if (design && onlyNetwork) {
@@ -254,10 +259,10 @@ int ds::tool::runReport() {
       return 1;
   }
   ChipReport report = evaluateChip(*chip, design, std::move(patterns));
-  Component shown = component == Component::Chip ? Component::All : component;
+  Component shown = what == Component::Chip ? Component::All : what;
   std::string text;
   llvm::raw_string_ostream os(text);
-  if (reportFormat == ReportFormat::JSON) {
+  if (format == ReportFormat::JSON) {
     printChipReportJSON(report, shown, os, [&](llvm::json::OStream &j) {
       if (onlyNetwork)
         writeNetworkJSON(design, *model, na, j);
@@ -269,6 +274,6 @@ int ds::tool::runReport() {
       printNetworkReport(*design, *model, na, os);
   }
   os.flush();
-  return writeOutput(c.diags(), text, outputFile) ? 0 : 1;
+  return writeOutput(c.diags(), text, output) ? 0 : 1;
 }
 

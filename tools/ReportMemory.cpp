@@ -183,14 +183,14 @@ const MemoryIR *tool::pickBareMemory(Compilation &c,
 }
 
 int tool::runMemoryReport(Compilation &c, const MemoryIR &m, Component shown,
-                          bool json, bool csv, const std::string &outputFile) {
+                          ReportFormat format, const std::string &outputFile) {
   if (shown != Component::Memory && shown != Component::All) {
     bad(c.diags(), fmt::format("'{}' is a memory: only --component=memory "
                                "applies",
                                m.name));
     return 1;
   }
-  if (csv) {
+  if (format == ReportFormat::CSV) {
     bad(c.diags(), "--emit=csv is for a design's report (no --component)");
     return 1;
   }
@@ -202,7 +202,7 @@ int tool::runMemoryReport(Compilation &c, const MemoryIR &m, Component shown,
       patterns.empty() ? referencePatterns(m) : std::move(patterns));
   std::string text;
   llvm::raw_string_ostream os(text);
-  if (json) {
+  if (format == ReportFormat::JSON) {
     llvm::json::OStream j(os, 2);
     j.object([&] { writeMemoryJSON(r, j); });
     os << "\n";

@@ -8,8 +8,7 @@
 #ifndef DEEPSTACK_TOOLS_REPORTMEMORY_H
 #define DEEPSTACK_TOOLS_REPORTMEMORY_H
 
-#include "frontend/Driver.h"
-#include "runtime/report/ChipReport.h"
+#include "tools/Commands.h"
 #include <vector>
 
 namespace ds {
@@ -30,7 +29,7 @@ const MemoryIR *pickBareMemory(Compilation &c, llvm::StringRef designName,
 
 /// A bare memory's report (text or JSON), or 1 with an error.
 int runMemoryReport(Compilation &c, const MemoryIR &m, Component shown,
-                    bool json, bool csv, const std::string &outputFile);
+                    ReportFormat format, const std::string &outputFile);
 
 } // namespace tool
 } // namespace ds

@@ -33,7 +33,9 @@ llvm::cl::OptionCategory &ds::tool::category() {
 
 namespace {
 cl::SubCommand checkCmd("check", "Check a .ds file and report every error");
-cl::SubCommand emitCmd("emit", "Print a stage of the compilation (--emit=ast|ir)");
+cl::SubCommand emitCmd(
+    "emit",
+    "Print a stage of the compilation (--emit=ast|ir|report|json|csv|dot|svg)");
 cl::SubCommand validateCmd(
     "validate", "Print the model's error against reference measurements (CSV)");
 cl::list<std::string> validateInputs(cl::Positional, cl::desc("<file.csv>..."),
@@ -46,11 +48,19 @@ cl::opt<std::string> checkInput(cl::Positional, cl::desc("<file.ds>"),
 cl::opt<std::string> emitInput(cl::Positional, cl::desc("<file.ds>"),
                                cl::Required, cl::sub(emitCmd));
 
-enum class EmitKind { AST, IR };
+enum class EmitKind { AST, IR, Report, JSON, CSV, Dot, Svg };
 cl::opt<EmitKind> emitKind(
     "emit", cl::desc("What to print"), cl::init(EmitKind::IR),
-    cl::values(clEnumValN(EmitKind::AST, "ast", "the syntax tree"),
-               clEnumValN(EmitKind::IR, "ir", "the checked, typed IR")),
+    cl::values(
+        clEnumValN(EmitKind::AST, "ast", "the syntax tree"),
+        clEnumValN(EmitKind::IR, "ir", "the checked, typed IR"),
+        clEnumValN(EmitKind::Report, "report",
+                   "the evaluation, as `deepstack report` prints it"),
+        clEnumValN(EmitKind::JSON, "json", "the evaluation as JSON"),
+        clEnumValN(EmitKind::CSV, "csv", "a design's metrics as one CSV row"),
+        clEnumValN(EmitKind::Dot, "dot",
+                   "a design's system (a chip's stack) as Graphviz DOT"),
+        clEnumValN(EmitKind::Svg, "svg", "the same diagram as SVG")),
     cl::sub(emitCmd), cl::cat(category()));
 
 cl::list<std::string> includeDirs("I", cl::desc("Add a directory to the import search path"),
@@ -176,15 +186,27 @@ int runEmit() {
   bool astOnly = emitKind == EmitKind::AST;
   if (!c.run(emitInput, astOnly) || (!astOnly && !verifyDesigns(c)))
     return 1;
-  if (astOnly)
+  // The later stages are the report and dot commands with their defaults.
+  switch (emitKind) {
+  case EmitKind::AST:
     ast::printAST(*c.sema().mainFile(), c.sourceMgr(), llvm::outs());
-  else
+    return 0;
+  case EmitKind::IR:
     printIR(*c.module(), llvm::outs());
-  return 0;
+    return 0;
+  case EmitKind::Report:
+    return reportOn(c, emitInput, "", Component::All, ReportFormat::Text, "");
+  case EmitKind::JSON:
+    return reportOn(c, emitInput, "", Component::All, ReportFormat::JSON, "");
+  case EmitKind::CSV:
+    return reportOn(c, emitInput, "", Component::All, ReportFormat::CSV, "");
+  case EmitKind::Dot:
+  case EmitKind::Svg:
+    return drawDefault(c, emitInput, emitKind == EmitKind::Svg);
+  }
+  return 1;
 }
 
-/// Picks the chip (and its design) to report on: --design, else the only
-/// design of the main file, else its only chip.
 int dispatch() {
   if (dotCmd)
     return runDot();
