@@ -11,7 +11,8 @@
 // Both are priced like the design passes price a layer: the GEMM by the
 // compute model with the DRAM at the temperature of a fully loaded chip
 // (as passes/Evaluate does), the collective by the network model on the
-// chip's scale-up node (the serving schema's network), and the two merged
+// chip's scale-up node (the serving schema's network) plus the chip's
+// kernel launch (asKernel, as overlap-scheduling charges it), the two merged
 // by the tile-overlap formula of DESIGN.md 6.6 (for gemm_rs with the ring's
 // adds on both the cores and the ring's chain, overlapReduceScatter).
 //
@@ -114,7 +115,17 @@ std::string predict(const LibraryDesigns &lib, const Kernel &q, Prediction &p) {
       net::Group{q.n, 1}, S);
   if (!cost)
     return llvm::toString(cost.takeError());
-  p.comm = cost->time;
+  // The collective as the design passes charge it (scheduleStep, tile
+  // overlap included): its network price plus the chip's kernel fixed cost
+  // at the clock, the start-up of the communication side before its first
+  // byte moves (the copy or reduce kernels of TransformerEngine userbuffers
+  // and PyTorch async TP, the communication warps' prologue in a single
+  // fused kernel). Without it this schema would validate a cheaper
+  // collective than the one designs are timed with. A group of one GPU
+  // moves nothing and runs no collective.
+  net::CollectiveCost k =
+      q.n > 1 ? asKernel(*cost, chip.launch / clock) : *cost;
+  p.comm = k.time;
 
   // Overlap stages: data moves per rank (n chunks of M/n rows), and the
   // GEMM's tiles run a wave at a time, so a stage is a whole chunk and a
@@ -126,8 +137,7 @@ std::string predict(const LibraryDesigns &lib, const Kernel &q, Prediction &p) {
   p.stages = std::max<int64_t>(
       1, std::min<int64_t>(q.n, int64_t(std::llround(gemm.waves))));
   if (q.allGather || q.n == 1) {
-    p.time = overlapTile(gemm.time, cost->latency, cost->bandwidth,
-                         double(p.stages));
+    p.time = overlapTile(gemm.time, k.latency, k.bandwidth, double(p.stages));
     return "";
   }
   // gemm_rs fused as a ring (flux, TileLink, PyTorch async TP): at each of
@@ -146,8 +156,8 @@ std::string predict(const LibraryDesigns &lib, const Kernel &q, Prediction &p) {
                                           dram, adds.writeFraction);
   // Fused into the kernel: no launch of its own.
   p.reduce = std::max({sum.dramTime, sum.l2Time, sum.computeTime});
-  p.time = overlapReduceScatter(gemm.time, cost->latency, cost->bandwidth,
-                                p.reduce, double(p.stages));
+  p.time = overlapReduceScatter(gemm.time, k.latency, k.bandwidth, p.reduce,
+                                double(p.stages));
   return "";
 }
 

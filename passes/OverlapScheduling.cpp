@@ -17,6 +17,12 @@ double ds::overlapFloor(double c, double h, double l) {
   return std::min(h + std::max(c, h + l), c + h + l);
 }
 
+net::CollectiveCost ds::asKernel(net::CollectiveCost cost, double launch) {
+  cost.latency += launch;
+  cost.time += launch;
+  return cost;
+}
+
 namespace {
 thread_local bool relaxed = false;
 } // namespace
@@ -70,11 +76,8 @@ ScheduledStep ds::scheduleStep(const OpGraph &g,
   // Collectives priced as kernels (each pays a launch).
   std::vector<net::CollectiveCost> priced(g.ops.size());
   for (size_t i = 0; i < g.ops.size(); ++i)
-    if (g.ops[i].kind == OpKind::Collective) {
-      priced[i] = comm[i];
-      priced[i].latency += launch;
-      priced[i].time += launch;
-    }
+    if (g.ops[i].kind == OpKind::Collective)
+      priced[i] = asKernel(comm[i], launch);
   // Under tile overlap, the collectives sharing a partner operator hide
   // behind it together: merge their latencies and bandwidth times so the
   // partner's compute is not credited twice.

@@ -41,8 +41,16 @@ struct ScheduledStep {
   double flops = 0, dramBytes = 0; ///< one device
 };
 
+/// A collective priced as the kernel that runs it: its network price plus
+/// the kernel fixed cost \p launch (the chip's `launch` at the clock),
+/// which delays its first byte, so it joins the latency. scheduleStep
+/// charges every collective so, tiled ones included, and the kernels
+/// reference schema (passes/KernelsReference) prices the collective of a
+/// fused GEMM kernel the same way, so that it validates the design path.
+net::CollectiveCost asKernel(net::CollectiveCost cost, double launch);
+
 /// \p comm holds one price per operator (ignored for compute operators);
-/// every collective also pays the kernel \p launch of the chip.
+/// every collective also pays the kernel \p launch of the chip (asKernel).
 ScheduledStep scheduleStep(const OpGraph &g, const std::vector<TiledOp> &tiles,
                            const std::vector<net::CollectiveCost> &comm,
                            Overlap mode, int64_t microbatches, double launch);

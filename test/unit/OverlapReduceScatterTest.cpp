@@ -58,3 +58,32 @@ TEST(OverlapReduceScatter, CommunicationBoundPaysTheAddsOnTheChain) {
   EXPECT_DOUBLE_EQ(overlapReduceScatter(20, 2, 100, -5, 4),
                    overlapTile(20, 2, 100, 4));
 }
+
+TEST(AsKernel, TheLaunchJoinsTheLatency) {
+  // A ring reduce-scatter priced at 21 us of latency and 73 us of
+  // bandwidth time (94 us), run as a kernel with a 4 us launch: the launch
+  // comes before the first byte, so latency 25, bandwidth 73, time 98.
+  net::CollectiveCost c;
+  c.latency = 21e-6;
+  c.bandwidth = 73e-6;
+  c.time = 94e-6;
+  net::CollectiveCost k = asKernel(c, 4e-6);
+  EXPECT_DOUBLE_EQ(k.latency, 25e-6);
+  EXPECT_DOUBLE_EQ(k.bandwidth, 73e-6);
+  EXPECT_DOUBLE_EQ(k.time, 98e-6);
+  // No launch: the network price itself.
+  EXPECT_DOUBLE_EQ(asKernel(c, 0).time, c.time);
+}
+
+TEST(OverlapReduceScatter, TheLaunchIsPaidOnceComputeBoundTwiceCommBound) {
+  // The kernels schema passes the launched latency H + s to the formula,
+  // as scheduleStep does for a tiled collective. Compute-bound (C = 100,
+  // H = 1, L = 20, R = 8, W = 4) with s = 3: overlapTile(108, 4, 28, 4) =
+  // 27 + max(81, 4 + 21) + 4 + 7 = 119 = 116 + 3: only the last chunk's
+  // latency shows.
+  EXPECT_DOUBLE_EQ(overlapReduceScatter(100, 1 + 3, 20, 8, 4), 119);
+  // Communication-bound (C = 20, H = 2, L = 100, R = 12, W = 4) with s = 3:
+  // overlapTile(32, 5, 112, 4) = 8 + max(24, 5 + 84) + 5 + 28 = 130 =
+  // 124 + 2 * 3: the first and the last chunk's latencies are both exposed.
+  EXPECT_DOUBLE_EQ(overlapReduceScatter(20, 2 + 3, 100, 12, 4), 130);
+}
