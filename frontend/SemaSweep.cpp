@@ -5,145 +5,14 @@
 // its first value and each metric to a placeholder of the right dimension,
 // so units and names are verified before any search runs. The checked sweep
 // keeps its expressions symbolic (ir::Expr) for expansion by the search.
+// How names resolve inside a sweep is in SemaSweepNames.cpp.
 //
 //===----------------------------------------------------------------------===//
-#include "frontend/Evaluator.h"
-#include "frontend/Sema.h"
-#include "ir/Enums.h"
+#include "frontend/SweepChecker.h"
 
-#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 
 using namespace ds;
-
-namespace {
-/// `require s.overlap == tile`: an enumeration value is a name, not a
-/// misspelled metric.
-bool isEnumSpelling(llvm::StringRef name) {
-  static const EnumId ids[] = {
-#define ENUM(Type, What, Spellings) EnumId::Type,
-#include "ir/Enums.def"
-  };
-  for (EnumId id : ids)
-    for (const char *s : enumInfo(id).spellings)
-      if (name == s)
-        return true;
-  return false;
-}
-} // namespace
-
-namespace ds {
-class SweepChecker : public Scope {
-public:
-  SweepChecker(Sema &sema, DeclInfo &sweep) : sema(sema), diags(sema.diags) {
-    out.decl = &sweep;
-  }
-
-  CheckedSweep run();
-
-  llvm::Optional<Value> lookup(const ast::Expr &path) override;
-  std::vector<std::string> visibleNames() const override;
-
-private:
-  struct AxisState {
-    DeclInfo *decl;
-    std::string field;
-    const ast::Item *item; ///< the first item that varies this field
-    enum { Pending, Declared, Failed } state = Pending;
-    Value first;
-  };
-
-  void preRegisterAxes();
-  void collectDesignDecls(DeclInfo *d);
-  void checkAxis(const ast::Item &it, bool derived);
-  void checkCompare(const ast::Item &it);
-  bool checkElement(DeclInfo &decl, const FieldSchema &f, const Value &v,
-                    const ast::Expr *at);
-  int findAxis(DeclInfo *decl, llvm::StringRef field) const;
-  ExprPtr toIR(const ast::Expr &e);
-  llvm::SMRange pathRange(const ast::Item &it) const {
-    return {it.pathRanges.front().Start, it.pathRanges.back().End};
-  }
-  ast::Expr pathExpr(const ast::Item &it) const {
-    ast::Expr p;
-    p.kind = ast::Expr::Path;
-    p.path = it.path;
-    p.pathRanges = it.pathRanges;
-    p.range = pathRange(it);
-    return p;
-  }
-
-  Sema &sema;
-  DiagEngine &diags;
-  CheckedSweep out;
-  std::vector<AxisState> axes;
-  /// In require/objective/pareto, an unknown bare name is a metric typo.
-  bool metricContext = false;
-  /// Declarations the design reaches through its references.
-  llvm::SmallPtrSet<DeclInfo *, 16> designDecls;
-};
-} // namespace ds
-
-int SweepChecker::findAxis(DeclInfo *decl, llvm::StringRef field) const {
-  for (size_t i = 0; i < axes.size(); ++i)
-    if (axes[i].decl == decl && axes[i].field == field)
-      return int(i);
-  return -1;
-}
-
-std::vector<std::string> SweepChecker::visibleNames() const {
-  std::vector<std::string> names;
-  for (const MetricSchema &m : allMetrics())
-    names.push_back(m.name.str());
-  for (DeclInfo *d : sema.decls())
-    names.push_back(d->name);
-  return names;
-}
-
-llvm::Optional<Value> SweepChecker::lookup(const ast::Expr &e) {
-  std::string joined = llvm::join(e.path, ".");
-  if (const MetricSchema *m = findMetric(joined))
-    return Value::number(1.0, m->dim, false, e.range);
-  DeclInfo *decl = nullptr;
-  std::string field;
-  if (sema.resolveLValue(e, decl, field, /*report=*/false)) {
-    int axis = findAxis(decl, field);
-    if (axis >= 0) {
-      switch (axes[axis].state) {
-      case AxisState::Pending:
-        diags.report(e.range, DiagKind::AxisUsedBeforeDeclared, joined);
-        return llvm::None;
-      case AxisState::Failed: // its own error is already reported
-        return llvm::None;
-      case AxisState::Declared:
-        break;
-      }
-      Value v = axes[axis].first;
-      v.range = e.range;
-      return v;
-    }
-    auto v = sema.fieldValue(*decl, field, e.range);
-    if (v)
-      v->range = e.range;
-    return v;
-  }
-  if (e.path.size() == 1) {
-    Value v = Value::name(e.path[0], e.range);
-    if (DeclInfo *d = sema.findDecl(e.path[0]))
-      v.nameOf = kindKeyword(d->kind).str();
-    else if (metricContext && !isEnumSpelling(e.path[0])) {
-      diags.report(e.range, DiagKind::UnknownMetric, joined);
-      diags.suggest(e.range, closestName(joined, visibleNames()));
-      return llvm::None;
-    }
-    return v;
-  }
-  if (sema.findDecl(e.path[0]))
-    return sema.resolvePath(nullptr, "", e); // reports the precise problem
-  diags.report(e.range, DiagKind::UnknownMetric, joined);
-  diags.suggest(e.range, closestName(joined, visibleNames()));
-  return llvm::None;
-}
 
 bool SweepChecker::checkElement(DeclInfo &decl, const FieldSchema &f,
                                 const Value &v, const ast::Expr *at) {
@@ -236,59 +105,6 @@ void SweepChecker::checkAxis(const ast::Item &it, bool derived) {
   axis.derived = derived;
   axis.loc = target.range.Start;
   out.axes.push_back(std::move(axis));
-}
-
-ExprPtr SweepChecker::toIR(const ast::Expr &e) {
-  auto x = std::make_shared<Expr>();
-  x->loc = e.range.Start;
-  switch (e.kind) {
-  case ast::Expr::Number:
-  case ast::Expr::Quantity:
-  case ast::Expr::String: {
-    Evaluator ev(diags, *this);
-    x->kind = Expr::Const;
-    if (auto v = ev.eval(e))
-      x->constant = *v;
-    return x;
-  }
-  case ast::Expr::Path: {
-    std::string joined = llvm::join(e.path, ".");
-    DeclInfo *decl = nullptr;
-    std::string field;
-    if (findMetric(joined)) {
-      x->kind = Expr::Metric;
-      x->name = joined;
-    } else if (sema.resolveLValue(e, decl, field, false)) {
-      int axis = findAxis(decl, field);
-      x->kind = axis >= 0 ? Expr::Axis : Expr::Field;
-      x->axis = axis;
-      x->name = Sema::qualifiedName(*decl) + "." + field;
-    } else {
-      x->kind = Expr::Const;
-      x->constant = Value::name(joined, e.range);
-    }
-    return x;
-  }
-  case ast::Expr::Call:
-    x->kind = Expr::Call;
-    break;
-  case ast::Expr::List:
-    x->kind = Expr::List;
-    break;
-  case ast::Expr::Range:
-    x->kind = Expr::Range;
-    break;
-  case ast::Expr::Unary:
-    x->kind = Expr::Unary;
-    break;
-  case ast::Expr::Binary:
-    x->kind = Expr::Binary;
-    break;
-  }
-  x->name = e.text;
-  for (const ast::ExprPtr &o : e.operands)
-    x->operands.push_back(toIR(*o));
-  return x;
 }
 
 void SweepChecker::preRegisterAxes() {
