@@ -115,6 +115,19 @@ std::string predict(const LibraryDesigns &lib, const Kernel &q, Prediction &p) {
       net::Group{q.n, 1}, S);
   if (!cost)
     return llvm::toString(cost.takeError());
+  if (!q.allGather && q.n > 1) {
+    // The ring's chain, but not one ring's links: the chunks spread over
+    // every link the group has (NCCL and RCCL run one ring per channel, in
+    // orders that cover the links; fused kernels push each chunk to its
+    // owner). On a switch the two coincide; on a full mesh one ring would
+    // use one link of n - 1 per GPU.
+    auto direct = network.price(net::Collective::ReduceScatter,
+                                Algorithm::Direct, net::Group{q.n, 1}, S);
+    if (direct && direct->bandwidth < cost->bandwidth) {
+      cost->bandwidth = direct->bandwidth;
+      cost->time = cost->latency + cost->bandwidth;
+    }
+  }
   // The collective as the design passes charge it (scheduleStep, tile
   // overlap included): its network price plus the chip's kernel fixed cost
   // at the clock, the start-up of the communication side before its first
