@@ -61,8 +61,7 @@ cl::opt<std::string> dotDesign("design",
 } // namespace
 
 namespace {
-/// What to draw; a view of None picks the system view of a design, the chip
-/// view of a bare chip.
+/// What to draw; without a view, a design's system or a bare chip's stack.
 struct DrawRequest {
   llvm::StringRef input, name;
   std::optional<DiagramView> view;
@@ -156,8 +155,6 @@ int drawOn(Compilation &c, const DrawRequest &r) {
   return writeOutput(c.diags(), out, r.output) ? 0 : 1;
 }
 } // namespace
-
-
 
 int ds::tool::runDot() {
   Compilation c(frontendOptions());

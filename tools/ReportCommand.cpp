@@ -213,9 +213,22 @@ int ds::tool::runReport() {
 int ds::tool::reportOn(Compilation &c, llvm::StringRef input,
                        llvm::StringRef name, Component what,
                        ReportFormat format, const std::string &output) {
+  // Options that only one kind of report reads are errors elsewhere, not
+  // silently ignored.
+  if (!collectiveOpt.empty() && what != Component::Network) {
+    c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
+                     "--collective needs --component=network");
+    return 1;
+  }
+  auto printAfterMisplaced = [&] {
+    c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
+                     "--print-after is for a design's report (no --component)");
+    return 1;
+  };
   bool failed = false;
   if (const MemoryIR *m = pickBareMemory(c, name, failed))
-    return runMemoryReport(c, *m, what, format, output);
+    return printAfter.empty() ? runMemoryReport(c, *m, what, format, output)
+                              : printAfterMisplaced();
   const ChipIR *chip = nullptr;
   const DesignIR *design = nullptr;
   if (failed || !pickChip(c, name, input, chip, design))
@@ -234,11 +247,6 @@ int ds::tool::reportOn(Compilation &c, llvm::StringRef input,
                                  chip->name));
     return 1;
   }
-  if (!collectiveOpt.empty() && !onlyNetwork) {
-    c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
-                     "--collective needs --component=network");
-    return 1;
-  }
   bool chipOnly = !design || (what != Component::All &&
                               what != Component::Network);
   if (format == ReportFormat::CSV && (chipOnly || onlyNetwork)) {
@@ -248,6 +256,8 @@ int ds::tool::reportOn(Compilation &c, llvm::StringRef input,
   }
   if (design && what == Component::All)
     return runDesignReport(c, *design, format, output);
+  if (!printAfter.empty())
+    return printAfterMisplaced();
   std::optional<net::NetworkModel> model;
   NetworkAbstraction na;
   if (design && onlyNetwork) {
