@@ -54,7 +54,7 @@ bool number(DiagEngine &diags, llvm::StringRef option, llvm::StringRef text,
     want = "a number from 0 to 1";
     break;
   case Range::Whole:
-    ok = ok && out >= 1 && out == std::floor(out) && out <= 1e9;
+    ok = ok && out >= 1 && out == std::floor(out) && out < kAllInFlight;
     want = "a whole number from 1";
     break;
   case Range::Positive:
@@ -134,7 +134,7 @@ bool tool::requestedPatterns(DiagEngine &diags, const MemoryIR &m,
   if (ok && !writeFracOpt.empty())
     ok = number(diags, "write-frac", writeFracOpt, Range::Fraction,
                 p.writeFraction);
-  p.outstanding = 1e9; // as many as the buffer holds
+  p.outstanding = kAllInFlight;
   if (ok && !outstandingOpt.empty())
     ok = number(diags, "outstanding", outstandingOpt, Range::Whole,
                 p.outstanding);

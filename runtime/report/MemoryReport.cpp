@@ -8,9 +8,7 @@
 using namespace ds;
 
 namespace {
-/// As many requests in flight as the controller buffer holds: what the
-/// memory system can sustain when the cores keep it busy.
-constexpr double kAll = 1e9;
+constexpr double kAll = kAllInFlight;
 
 dram::Pattern makePattern(dram::PatternKind kind, double request,
                           double writes, double outstanding) {

@@ -23,6 +23,11 @@ namespace ds {
 /// JEDEC normal range (refresh every tREFI).
 constexpr double kBareMemoryKelvin = 273.15 + 45.0;
 
+/// Requests in flight meaning "as many as the controller buffer holds"
+/// (evaluateStack caps outstanding at buffer / request): what the memory
+/// sustains when the cores keep it busy.
+constexpr double kAllInFlight = 1e9;
+
 struct PatternReport {
   std::string name;
   dram::Pattern pattern;
