@@ -31,7 +31,8 @@ bool pickChip(Compilation &c, llvm::StringRef designName,
               llvm::StringRef input, const ChipIR *&chip,
               const DesignIR *&design);
 
-/// A size such as "64MiB", "1 GB" or "4096" (bytes), at least 0.
+/// A size such as "64MiB", "1 GB" or "4096" (bytes), at least 0 and finite
+/// in bytes.
 bool parseBytes(llvm::StringRef text, double &out);
 
 /// The first byte of the main file and its name as diagnostics print it

@@ -2,6 +2,7 @@
 #include "tools/ReportMemory.h"
 
 #include "tools/Commands.h"
+#include "frontend/Units.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -41,48 +42,41 @@ cl::opt<std::string> rowHitOpt(
              "from the pattern)"),
     cl::value_desc("fraction"), cl::sub(reportCmd), cl::cat(category()));
 
-enum class Range { Fraction, Whole, Positive };
-
-/// \p text as a number in \p range, or an error naming \p option.
-bool number(DiagEngine &diags, llvm::StringRef option, llvm::StringRef text,
-            Range range, double &out) {
-  bool ok = !text.trim().getAsDouble(out) && std::isfinite(out);
-  const char *want = "a number above 0";
-  switch (range) {
-  case Range::Fraction:
-    ok = ok && out >= 0 && out <= 1;
-    want = "a number from 0 to 1";
-    break;
-  case Range::Whole:
-    ok = ok && out >= 1 && out == std::floor(out) && out < kAllInFlight;
-    want = "a whole number from 1";
-    break;
-  case Range::Positive:
-    ok = ok && out > 0;
-    break;
-  }
-  if (!ok)
-    diags.report(llvm::SMLoc(), DiagKind::BadOption,
-                 fmt::format("--{}: expected {}, found '{}'", option.str(),
-                             want, text.str()));
-  return ok;
-}
-
-bool size(DiagEngine &diags, llvm::StringRef option, llvm::StringRef text,
-          double &out) {
-  if (parseBytes(text, out) && out > 0)
-    return true;
-  diags.report(llvm::SMLoc(), DiagKind::BadOption,
-               fmt::format("--{}: expected a size above 0 such as 64B or "
-                           "4KiB, found '{}'",
-                           option.str(), text.str()));
-  return false;
-}
-
 bool bad(DiagEngine &diags, std::string message) {
   diags.report(llvm::SMLoc(), DiagKind::BadOption, message);
   return false;
 }
+
+/// \p text as a number from 0 to 1, or an error naming \p option.
+bool fraction(DiagEngine &diags, llvm::StringRef option, llvm::StringRef text,
+              double &out) {
+  if (!text.trim().getAsDouble(out) && out >= 0 && out <= 1)
+    return true;
+  return bad(diags, fmt::format("--{}: expected a number from 0 to 1, found "
+                                "'{}'",
+                                option.str(), text.str()));
+}
+
+/// \p text as a whole number from 1 to \p most (a count, or bytes when
+/// \p bytes: "64B", "4KiB"), or an error naming \p option.
+bool whole(DiagEngine &diags, llvm::StringRef option, llvm::StringRef text,
+           double most, bool bytes, double &out) {
+  bool ok = bytes ? parseBytes(text, out) : !text.trim().getAsDouble(out);
+  if (ok && std::isfinite(out) && out >= 1 && out <= most &&
+      out == std::floor(out))
+    return true;
+  std::string range =
+      bytes ? fmt::format("a whole number of bytes from 1 B to {} (such as "
+                          "64B or 4KiB)",
+                          formatQuantity(most, Dim::bytes()))
+            : fmt::format("a whole number from 1 to {:.0f}", most);
+  return bad(diags, fmt::format("--{}: expected {}, found '{}'", option.str(),
+                                range, text.str()));
+}
+
+/// Set on the command line, even empty ("--request=" is an error, not the
+/// default).
+bool given(const cl::opt<std::string> &o) { return o.getNumOccurrences() > 0; }
 } // namespace
 
 bool tool::requestedPatterns(DiagEngine &diags, const MemoryIR &m,
@@ -92,9 +86,9 @@ bool tool::requestedPatterns(DiagEngine &diags, const MemoryIR &m,
   const cl::opt<std::string> *parameters[] = {
       &patternParamOpt, &requestOpt, &writeFracOpt, &outstandingOpt,
       &rowHitOpt};
-  if (patternOpt.empty()) {
+  if (!given(patternOpt)) {
     for (const cl::opt<std::string> *o : parameters)
-      if (o->getNumOccurrences())
+      if (given(*o))
         return bad(diags, fmt::format("--{} needs --pattern",
                                       o->ArgStr.str()));
     return true;
@@ -114,32 +108,35 @@ bool tool::requestedPatterns(DiagEngine &diags, const MemoryIR &m,
   bool hasParam = p.kind == dram::PatternKind::Stride ||
                   p.kind == dram::PatternKind::RowLocal ||
                   p.kind == dram::PatternKind::Banks;
-  if (hasParam != !patternParamOpt.empty())
+  if (hasParam != given(patternParamOpt))
     return bad(diags,
                hasParam ? fmt::format("--pattern={} needs --pattern-param",
                                       patternOpt.getValue())
                         : fmt::format("--pattern={} takes no --pattern-param",
                                       patternOpt.getValue()));
+  // A channel's banks: its ranks' (dies behind one port) times each's.
+  dram::Device device = dram::deviceFor(m, kBareMemoryKelvin);
+  double banks = double(device.ranks) * device.bankGroups * device.banksPerGroup;
+  constexpr double kMostBytes = 1ull << 40; // 1 TiB
   bool ok = true;
   if (p.kind == dram::PatternKind::Stride)
-    ok = size(diags, "pattern-param", patternParamOpt, p.param);
+    ok = whole(diags, "pattern-param", patternParamOpt, kMostBytes, true,
+               p.param);
   else if (p.kind == dram::PatternKind::RowLocal)
-    ok = number(diags, "pattern-param", patternParamOpt, Range::Fraction,
-                p.param);
+    ok = fraction(diags, "pattern-param", patternParamOpt, p.param);
   else if (p.kind == dram::PatternKind::Banks)
-    ok = number(diags, "pattern-param", patternParamOpt, Range::Whole, p.param);
+    ok = whole(diags, "pattern-param", patternParamOpt, banks, false, p.param);
   p.requestBytes = 4 * m.sector;
-  if (ok && !requestOpt.empty())
-    ok = size(diags, "request", requestOpt, p.requestBytes);
-  if (ok && !writeFracOpt.empty())
-    ok = number(diags, "write-frac", writeFracOpt, Range::Fraction,
-                p.writeFraction);
+  if (ok && given(requestOpt))
+    ok = whole(diags, "request", requestOpt, kMostBytes, true, p.requestBytes);
+  if (ok && given(writeFracOpt))
+    ok = fraction(diags, "write-frac", writeFracOpt, p.writeFraction);
   p.outstanding = kAllInFlight;
-  if (ok && !outstandingOpt.empty())
-    ok = number(diags, "outstanding", outstandingOpt, Range::Whole,
-                p.outstanding);
-  if (ok && !rowHitOpt.empty())
-    ok = number(diags, "row-hit", rowHitOpt, Range::Fraction, p.rowHitRate);
+  if (ok && given(outstandingOpt))
+    ok = whole(diags, "outstanding", outstandingOpt, 1e6, false,
+               p.outstanding);
+  if (ok && given(rowHitOpt))
+    ok = fraction(diags, "row-hit", rowHitOpt, p.rowHitRate);
   if (!ok)
     return false;
   out.push_back({describePattern(p), p, {}});

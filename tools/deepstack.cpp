@@ -172,7 +172,7 @@ bool ds::tool::parseBytes(llvm::StringRef text, double &out) {
   if (!u || !(u->dim == Dim::bytes()))
     return false;
   out = out * u->scale;
-  return true;
+  return std::isfinite(out);
 }
 
 namespace {

@@ -132,15 +132,18 @@ StackResult dram::evaluateStack(const MemoryIR &m, const Pattern &pattern,
   }
   // Cores see the controller's latency plus the on-chip round trip; their
   // buffered bytes bound what they can sustain (Little's law). At the
-  // controller the device model's closed loop already holds the requests.
+  // controller the detailed model's closed loop already holds the
+  // requests; the simple model has none, so Little's law stays, on the
+  // device latency alone.
   bool atCores = vantage == Vantage::Cores;
+  bool littlesLimit = atCores || m.mode == DramMode::Simple;
   double coreLatency = r.latency + (atCores ? m.roundTrip : 0.0);
   double littles = totalChannels(m) * p.outstanding * request / coreLatency;
   r.latency = coreLatency;
 
   // The limits are written in place: building each in a temporary and
   // copying it in costs a stalled reload per limit.
-  unsigned count = atCores ? 4 : 3;
+  unsigned count = littlesLimit ? 4 : 3;
   r.limits.resize_for_overwrite(count);
   StackLimit *limits = r.limits.data();
   limits[0].name = "channel peak";
@@ -149,13 +152,13 @@ StackResult dram::evaluateStack(const MemoryIR &m, const Pattern &pattern,
   limits[1].bandwidth = r.verticalPeak;
   limits[2].name = sustainedName;
   limits[2].bandwidth = sustained;
-  if (atCores) {
+  if (littlesLimit) {
     limits[3].name = "buffering (Little's law)";
     limits[3].bandwidth = littles;
   }
 
   r.bandwidth = std::min({sustained, r.verticalPeak,
-                          atCores ? littles : sustained});
+                          littlesLimit ? littles : sustained});
   // The first of the smallest.
   unsigned bound = 0;
   for (unsigned i = 1; i < count; ++i)

@@ -56,8 +56,9 @@ enum class Vantage {
   Cores,     ///< the cores: they also wait the on-chip round trip, and
              ///< their buffered bytes bound the rate (Little's law)
   Controller ///< the memory controller, as a DRAM simulator measures a
-             ///< device alone: no round trip, no buffering limit beyond the
-             ///< controller's own queues
+             ///< device alone: no round trip; the detailed model's closed
+             ///< loop holds the requests in flight (the simple model keeps
+             ///< Little's law on the device latency)
 };
 
 /// The stacks of \p m serving pattern \p p at DRAM temperature

@@ -3,13 +3,12 @@
 
 #include "frontend/Units.h"
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 
 using namespace ds;
 
 namespace {
-constexpr double kAll = kAllInFlight;
-
 dram::Pattern makePattern(dram::PatternKind kind, double request,
                           double writes, double outstanding) {
   dram::Pattern p;
@@ -33,10 +32,10 @@ std::vector<PatternReport> ds::referencePatterns(const MemoryIR &m) {
         p,
         {}};
   };
-  return {named("stream reads", makePattern(K::Sequential, line, 0, kAll)),
-          named("stream 30% writes", makePattern(K::Sequential, line, 0.3, kAll)),
-          named("random sector reads", makePattern(K::Random, m.sector, 0, kAll)),
-          named("random line reads", makePattern(K::Random, line, 0, kAll)),
+  return {named("stream reads", makePattern(K::Sequential, line, 0, kAllInFlight)),
+          named("stream 30% writes", makePattern(K::Sequential, line, 0.3, kAllInFlight)),
+          named("random sector reads", makePattern(K::Random, m.sector, 0, kAllInFlight)),
+          named("random line reads", makePattern(K::Random, line, 0, kAllInFlight)),
           named("one request in flight", makePattern(K::Random, line, 0, 1))};
 }
 
@@ -47,8 +46,6 @@ std::string ds::describePattern(const dram::Pattern &p) {
     s += " " + formatQuantity(p.param, Dim::bytes());
     break;
   case dram::PatternKind::RowLocal:
-    s += fmt::format(" {:g}", p.param);
-    break;
   case dram::PatternKind::Banks:
     s += fmt::format(" {:g}", p.param);
     break;
@@ -58,7 +55,7 @@ std::string ds::describePattern(const dram::Pattern &p) {
   s += " " + formatQuantity(p.requestBytes, Dim::bytes());
   if (p.writeFraction > 0)
     s += fmt::format(", {:g}% writes", 100 * p.writeFraction);
-  if (p.outstanding < kAll)
+  if (p.outstanding < kAllInFlight)
     s += fmt::format(", {:g} in flight", p.outstanding);
   if (p.rowHitRate >= 0)
     s += fmt::format(", hits {:g}", p.rowHitRate);
@@ -73,8 +70,16 @@ MemoryReport ds::evaluateMemory(const MemoryIR &m, double temperature,
   r.temperature = temperature;
   r.vantage = vantage;
   r.patterns = std::move(patterns);
-  for (PatternReport &p : r.patterns)
+  for (PatternReport &p : r.patterns) {
     p.result = dram::evaluateStack(m, p.pattern, temperature, vantage);
+    // evaluateStack holds at most buffer / request requests per channel:
+    // say so when the pattern asked for more.
+    double held = std::max(
+        1.0, std::floor(m.buffer / std::max(p.pattern.requestBytes, 1.0)));
+    if (p.pattern.outstanding < kAllInFlight && held < p.pattern.outstanding)
+      p.name += fmt::format(" ({:g} held by the {} buffer)", held,
+                            formatQuantity(m.buffer, Dim::bytes()));
+  }
   return r;
 }
 

@@ -122,11 +122,29 @@ TEST(StackModel, ControllerVantageHasNoRoundTripNorBufferLimit) {
   auto ctrl = dram::evaluateStack(c.mem(), stream(128, 1), 300,
                                   dram::Vantage::Controller);
   EXPECT_NEAR(ctrl.latency, 30e-9, 1e-15);
-  // No Little's-law limit at the controller: simple mode is the vertical
-  // peak 8 TB/s times recharge hiding 1 (Lc = L/2), no refresh.
-  EXPECT_NEAR(ctrl.bandwidth, 8e12, 1);
+  // Simple mode has no closed loop of its own: Little's law on the device
+  // latency alone, 64 channels * 128 B / 30 ns = 273.07 GB/s.
+  EXPECT_NEAR(ctrl.bandwidth, 64 * 128 / 30e-9, 1e-3);
+  EXPECT_EQ(ctrl.boundBy, "buffering (Little's law)");
+  // With the buffer full the limit is the vertical peak, 8 TB/s (recharge
+  // hiding 1 at Lc = L/2, no refresh).
+  auto full = dram::evaluateStack(c.mem(), stream(128, 512), 300,
+                                  dram::Vantage::Controller);
+  EXPECT_NEAR(full.bandwidth, 8e12, 1);
+  EXPECT_EQ(full.boundBy, "vertical link");
+}
+
+TEST(StackModel, ControllerVantageDetailedHasNoBufferingLimit) {
+  Chip3D c(8, 4);
+  ASSERT_TRUE(c.ok) << c.errorsText;
+  // The detailed model's closed loop holds the requests at the controller:
+  // the stack adds no Little's-law limit (channel, vertical, timing).
+  auto ctrl = dram::evaluateStack(c.mem(), stream(128, 1), 300,
+                                  dram::Vantage::Controller);
   EXPECT_EQ(ctrl.limits.size(), 3u);
-  EXPECT_EQ(ctrl.boundBy, "vertical link");
+  auto cores = dram::evaluateStack(c.mem(), stream(128, 1), 300);
+  EXPECT_EQ(cores.limits.size(), 4u);
+  EXPECT_GT(ctrl.bandwidth, cores.bandwidth); // no 300 ns round trip
 }
 
 TEST(StackModel, RefreshDoublesAbove85C) {
