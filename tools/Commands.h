@@ -49,13 +49,18 @@ enum class ReportFormat { Text, JSON, CSV };
 /// `deepstack report` on a compiled file: a design's metrics, a chip's
 /// components (\p what) or a bare memory's patterns, as \p format, to
 /// \p output (stdout when empty). \p name picks the design, chip or memory
-/// (the file's only one when empty). Returns the exit code.
+/// (the file's only one when empty). The report command's other options
+/// (--pattern and its parameters, --print-after, --collective and its
+/// parameters) are read where they apply; outside `report` they keep their
+/// defaults. Returns the exit code.
 int reportOn(Compilation &c, llvm::StringRef input, llvm::StringRef name,
              Component what, ReportFormat format, const std::string &output);
 
 /// `deepstack dot` on a compiled file with its defaults: a design's system
-/// view, or a bare chip's chip view, as DOT or SVG. Returns the exit code.
-int drawDefault(Compilation &c, llvm::StringRef input, bool svg);
+/// view, or a bare chip's chip view, as DOT or SVG. \p name picks the
+/// design or chip (the file's only one when empty). Returns the exit code.
+int drawDefault(Compilation &c, llvm::StringRef input, llvm::StringRef name,
+                bool svg);
 
 extern llvm::cl::SubCommand reportCmd, dotCmd, sweepCmd;
 int runReport();

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "tools/Commands.h"
+#include "tools/ReportMemory.h"
 
 #include "frontend/Units.h"
 #include "passes/DesignReport.h"
@@ -71,14 +72,20 @@ struct DrawRequest {
 };
 
 int drawOn(Compilation &c, const DrawRequest &r) {
-  const ChipIR *chip = nullptr;
-  const DesignIR *design = nullptr;
-  if (!pickChip(c, r.name, r.input, chip, design))
-    return 1;
   auto bad = [&](std::string msg) {
     c.diags().report(llvm::SMLoc(), DiagKind::BadOption, msg);
     return 1;
   };
+  bool failed = false;
+  if (const MemoryIR *m = pickBareMemory(c, r.name, failed))
+    return bad(fmt::format("'{}' is a memory: dot draws a design or a chip "
+                           "(a memory alone: deepstack report "
+                           "--component=memory)",
+                           m->name));
+  const ChipIR *chip = nullptr;
+  const DesignIR *design = nullptr;
+  if (failed || !pickChip(c, r.name, r.input, chip, design))
+    return 1;
   DiagramView view =
       r.view ? *r.view : design ? DiagramView::System : DiagramView::Chip;
   // The format: --format, else the output's extension, else DOT.
@@ -170,9 +177,11 @@ int ds::tool::runDot() {
   return drawOn(c, r);
 }
 
-int ds::tool::drawDefault(Compilation &c, llvm::StringRef input, bool svg) {
+int ds::tool::drawDefault(Compilation &c, llvm::StringRef input,
+                          llvm::StringRef name, bool svg) {
   DrawRequest r;
   r.input = input;
+  r.name = name;
   r.format = svg ? "svg" : "dot";
   return drawOn(c, r);
 }

@@ -250,8 +250,12 @@ int ds::tool::reportOn(Compilation &c, llvm::StringRef input,
   bool chipOnly = !design || (what != Component::All &&
                               what != Component::Network);
   if (format == ReportFormat::CSV && (chipOnly || onlyNetwork)) {
-    c.diags().report(llvm::SMLoc(), DiagKind::BadOption,
-                     "--emit=csv is for a design's report (no --component)");
+    c.diags().report(
+        llvm::SMLoc(), DiagKind::BadOption,
+        design ? "--emit=csv is for a design's report (no --component)"
+               : fmt::format("--emit=csv is for a design's metrics; '{}' is a "
+                             "chip",
+                             chip->name));
     return 1;
   }
   if (design && what == Component::All)

@@ -188,7 +188,9 @@ int tool::runMemoryReport(Compilation &c, const MemoryIR &m, Component shown,
     return 1;
   }
   if (format == ReportFormat::CSV) {
-    bad(c.diags(), "--emit=csv is for a design's report (no --component)");
+    bad(c.diags(), fmt::format("--emit=csv is for a design's metrics; '{}' is "
+                               "a memory",
+                               m.name));
     return 1;
   }
   std::vector<PatternReport> patterns;

@@ -48,6 +48,12 @@ cl::opt<std::string> checkInput(cl::Positional, cl::desc("<file.ds>"),
 cl::opt<std::string> emitInput(cl::Positional, cl::desc("<file.ds>"),
                                cl::Required, cl::sub(emitCmd));
 
+cl::opt<std::string> emitDesign(
+    "design",
+    cl::desc("The design, chip or memory of the later stages (default: the "
+             "file's only one)"),
+    cl::value_desc("name"), cl::sub(emitCmd), cl::cat(category()));
+
 enum class EmitKind { AST, IR, Report, JSON, CSV, Dot, Svg };
 cl::opt<EmitKind> emitKind(
     "emit", cl::desc("What to print"), cl::init(EmitKind::IR),
@@ -195,14 +201,14 @@ int runEmit() {
     printIR(*c.module(), llvm::outs());
     return 0;
   case EmitKind::Report:
-    return reportOn(c, emitInput, "", Component::All, ReportFormat::Text, "");
+    return reportOn(c, emitInput, emitDesign, Component::All, ReportFormat::Text, "");
   case EmitKind::JSON:
-    return reportOn(c, emitInput, "", Component::All, ReportFormat::JSON, "");
+    return reportOn(c, emitInput, emitDesign, Component::All, ReportFormat::JSON, "");
   case EmitKind::CSV:
-    return reportOn(c, emitInput, "", Component::All, ReportFormat::CSV, "");
+    return reportOn(c, emitInput, emitDesign, Component::All, ReportFormat::CSV, "");
   case EmitKind::Dot:
   case EmitKind::Svg:
-    return drawDefault(c, emitInput, emitKind == EmitKind::Svg);
+    return drawDefault(c, emitInput, emitDesign, emitKind == EmitKind::Svg);
   }
   return 1;
 }
