@@ -121,9 +121,13 @@ std::string predict(const LibraryDesigns &lib, const Kernel &q, Prediction &p) {
     // orders that cover the links; fused kernels push each chunk to its
     // owner). On a switch the two coincide; on a full mesh one ring would
     // use one link of n - 1 per GPU.
+    // Direct prices wherever the ring does (one step, the same group); if
+    // it ever cannot, the ring's own links stand.
     auto direct = network.price(net::Collective::ReduceScatter,
                                 Algorithm::Direct, net::Group{q.n, 1}, S);
-    if (direct && direct->bandwidth < cost->bandwidth) {
+    if (!direct)
+      llvm::consumeError(direct.takeError());
+    else if (direct->bandwidth < cost->bandwidth) {
       cost->bandwidth = direct->bandwidth;
       cost->time = cost->latency + cost->bandwidth;
     }
