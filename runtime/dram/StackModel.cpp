@@ -112,6 +112,7 @@ StackResult dram::evaluateStack(const MemoryIR &m, const Pattern &pattern,
   double request = std::max(p.requestBytes, 1.0);
   double bufferSlots = std::max(1.0, std::floor(m.buffer / request));
   p.outstanding = std::max(1.0, std::min(p.outstanding, bufferSlots));
+  r.outstanding = p.outstanding;
 
   double sustained;
   llvm::StringRef sustainedName;

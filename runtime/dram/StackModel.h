@@ -42,6 +42,8 @@ struct StackResult {
   double bandwidth = 0;      ///< sustained useful bytes/s for the pattern
   double latency = 0;        ///< mean read latency seen by a core
   double rowHitRate = 0;
+  double outstanding = 0;    ///< requests in flight per channel, after the
+                             ///< controller buffer's cap
   double rechargeEfficiency = 1; ///< simple mode's E(L, Lc)
   double refreshOverhead = 0;    ///< tRFC / tREFI at the temperature
   double energyPerByte = 0;      ///< J per byte moved (activate + access +

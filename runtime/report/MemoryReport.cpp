@@ -3,7 +3,6 @@
 
 #include "frontend/Units.h"
 #include <algorithm>
-#include <cmath>
 #include <fmt/format.h>
 
 using namespace ds;
@@ -72,10 +71,8 @@ MemoryReport ds::evaluateMemory(const MemoryIR &m, double temperature,
   r.patterns = std::move(patterns);
   for (PatternReport &p : r.patterns) {
     p.result = dram::evaluateStack(m, p.pattern, temperature, vantage);
-    // evaluateStack holds at most buffer / request requests per channel:
-    // say so when the pattern asked for more.
-    double held = std::max(
-        1.0, std::floor(m.buffer / std::max(p.pattern.requestBytes, 1.0)));
+    // Say so when the controller buffer held fewer than the pattern asked.
+    double held = p.result.outstanding;
     if (p.pattern.outstanding < kAllInFlight && held < p.pattern.outstanding)
       p.name += fmt::format(" ({:g} held by the {} buffer)", held,
                             formatQuantity(m.buffer, Dim::bytes()));
