@@ -201,11 +201,13 @@ int runEmit() {
     printIR(*c.module(), llvm::outs());
     return 0;
   case EmitKind::Report:
-    return reportOn(c, emitInput, emitDesign, Component::All, ReportFormat::Text, "");
   case EmitKind::JSON:
-    return reportOn(c, emitInput, emitDesign, Component::All, ReportFormat::JSON, "");
-  case EmitKind::CSV:
-    return reportOn(c, emitInput, emitDesign, Component::All, ReportFormat::CSV, "");
+  case EmitKind::CSV: {
+    ReportFormat f = emitKind == EmitKind::Report ? ReportFormat::Text
+                     : emitKind == EmitKind::JSON ? ReportFormat::JSON
+                                                  : ReportFormat::CSV;
+    return reportOn(c, emitInput, emitDesign, Component::All, f, "");
+  }
   case EmitKind::Dot:
   case EmitKind::Svg:
     return drawDefault(c, emitInput, emitDesign, emitKind == EmitKind::Svg);
